@@ -1,0 +1,31 @@
+// geodesic-cli: everything the GUI does, without a display. Invalid input prints one line on
+// standard error and exits with status 2.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "common/errors.h"
+#include "toy_commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Geodesic Explorer, headless: density and spacetime geodesics of diffusion models"};
+    app.set_version_flag("--version", std::string(GEODESIC_VERSION));
+    app.require_subcommand(1);
+    std::function<int()> run;
+    cli::addToyCommands(app, run);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::cerr << "geodesic-cli: " << e.what() << " (see --help)\n";
+        return 2;
+    }
+    try {
+        return run ? run() : 0;
+    } catch (const geo::InputError& e) {
+        std::cerr << "geodesic-cli: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "geodesic-cli: internal error: " << e.what() << '\n';
+        return 1;
+    }
+}
