@@ -16,7 +16,8 @@ double lengthFromLogDensity(const Points& path, const Eigen::VectorXd& logp);
 double densityLength(const Field& field, const Points& path);
 
 // Per interior point i: r = P⊥_V (s + A/|V|²) with central differences V, A; the reported ratio
-// |r| / (|P⊥s| + |P⊥A|/|V|²) lies in [0, 1] and does not depend on the parametrisation's scale.
+// |r| / (|P⊥s| + |P⊥A|/|V|²) lies in [0, 1] and does not depend on the parametrisation's scale
+// (the denominator has a floor of 1e-9 (|s| + 4|x|/|x₊ − x₋|²), above rounding noise on straight lines).
 struct ElResidual {
     Eigen::VectorXd ratio;  // one value per interior point
     double mean = 0;

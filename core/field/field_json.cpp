@@ -91,6 +91,10 @@ json readJsonFile(const std::filesystem::path& path) {
         return json::parse(ss.str());
     } catch (const json::parse_error& e) {
         throw InputError(path.string() + ": malformed JSON at byte " + std::to_string(e.byte));
+    } catch (const json::exception& e) {  // e.g. a number too large for a double
+        std::string what = e.what();
+        if (const auto end = what.find("] "); what.starts_with("[json.") && end != std::string::npos) what.erase(0, end + 2);
+        throw InputError(path.string() + ": invalid JSON: " + what);
     }
 }
 

@@ -55,11 +55,7 @@ Figure1Files writeFigure1(const ToyScene& scene, const std::filesystem::path& di
     const ToyBvpOutcome o = solveToyBvp(*scene.field, scene.from, scene.to, options);
     const Box& view = scene.view;
     const FieldGrid grid = sampleLogDensity(*scene.field, view, 240, 200);
-    std::vector<Segment> contours;
-    for (double level : contourLevels(grid, 8, kHeatDepth)) {
-        auto s = contourSegments(grid, level);
-        contours.insert(contours.end(), s.begin(), s.end());
-    }
+    const std::vector<Segment> contours = contourSet(grid, 8, kHeatDepth);
 
     const int panelW = 620, panelH = 560;
     cv::Mat image(panelH, 3 * panelW, CV_8UC3, cv::Scalar(255, 255, 255));
@@ -68,19 +64,10 @@ Figure1Files writeFigure1(const ToyScene& scene, const std::filesystem::path& di
     // (a) The landscape: log p, its contours and the score field.
     render::PlotCanvas a(image, {0, 0, panelW, panelH}, x0, x1, y0, y1);
     drawLandscape(a, grid, contours);
-    const ScoreSamples arrows = sampleScores(*scene.field, view, 18, 15);
-    const double cell = std::min((x1 - x0) / 18, (y1 - y0) / 15);
-    std::vector<double> norms;
-    for (Eigen::Index i = 0; i < arrows.scores.rows(); ++i) norms.push_back(arrows.scores.row(i).norm());
-    std::nth_element(norms.begin(), norms.begin() + norms.size() / 2, norms.end());
-    const double typical = std::max(norms[norms.size() / 2], 1e-12);
-    for (Eigen::Index i = 0; i < arrows.scores.rows(); ++i) {
-        const double n = arrows.scores.row(i).norm();
-        if (n == 0) continue;
-        const double len = 0.85 * cell * n / (n + typical);  // saturating: long arrows stay in their cell
-        a.arrow({arrows.positions(i, 0), arrows.positions(i, 1)},
-                {arrows.scores(i, 0) / n * len, arrows.scores(i, 1) / n * len}, cv::Scalar(255, 255, 255));
-    }
+    const ScoreArrows arrows = scoreArrows(*scene.field, view, 18, 15);
+    for (Eigen::Index i = 0; i < arrows.vectors.rows(); ++i)
+        a.arrow({arrows.positions(i, 0), arrows.positions(i, 1)}, {arrows.vectors(i, 0), arrows.vectors(i, 1)},
+                cv::Scalar(255, 255, 255));
     a.axes("(a) log p(x), contours and score grad log p", "x", "y");
 
     // (b) The two paths between the endpoints.

@@ -50,4 +50,13 @@ std::vector<double> contourLevels(const FieldGrid& grid, int count, double depth
     return levels;
 }
 
+std::vector<Segment> contourSet(const FieldGrid& grid, int count, double depth) {
+    std::vector<Segment> all;
+    for (double level : contourLevels(grid, count, depth)) {
+        const auto s = contourSegments(grid, level);
+        all.insert(all.end(), s.begin(), s.end());
+    }
+    return all;
+}
+
 }  // namespace geo

@@ -15,4 +15,7 @@ std::vector<Segment> contourSegments(const FieldGrid& grid, double level);
 // `count` levels of log p evenly spaced from the maximum down to `depth` nats below it.
 std::vector<double> contourLevels(const FieldGrid& grid, int count, double depth);
 
+// The segments of all those levels together.
+std::vector<Segment> contourSet(const FieldGrid& grid, int count, double depth);
+
 }  // namespace geo

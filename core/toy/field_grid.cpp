@@ -29,11 +29,20 @@ FieldGrid sampleLogDensity(const Field& field, const Box& box, int nx, int ny) {
     return g;
 }
 
-ScoreSamples sampleScores(const Field& field, const Box& box, int nx, int ny) {
-    ScoreSamples s;
-    s.positions = lattice(box, nx, ny, 0.5 / std::max(nx, ny));
-    s.scores = field.score(s.positions);
-    return s;
+ScoreArrows scoreArrows(const Field& field, const Box& box, int nx, int ny) {
+    ScoreArrows a;
+    a.positions = lattice(box, nx, ny, 0.5 / std::max(nx, ny));
+    a.vectors = field.score(a.positions);
+    const Eigen::VectorXd norms = a.vectors.rowwise().norm();
+    std::vector<double> sorted(norms.data(), norms.data() + norms.size());
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const double typical = std::max(sorted[sorted.size() / 2], 1e-300);
+    const double cell = std::min((box.hi[0] - box.lo[0]) / nx, (box.hi[1] - box.lo[1]) / ny);
+    for (Eigen::Index i = 0; i < a.vectors.rows(); ++i) {
+        const double n = norms[i];
+        a.vectors.row(i) *= n > 0 ? 0.85 * cell / (n + typical) : 0.0;
+    }
+    return a;
 }
 
 }  // namespace geo

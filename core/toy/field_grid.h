@@ -20,10 +20,13 @@ struct FieldGrid {
 
 FieldGrid sampleLogDensity(const Field& field, const Box& box, int nx, int ny);
 
-struct ScoreSamples {
+// Score arrows on an nx × ny lattice inside box, as vectors in field units ready to draw: each points
+// along the score, with a length that saturates at 85% of a lattice cell (|s| / (|s| + median |s|)),
+// so that arrows show direction everywhere and strength where it is moderate.
+struct ScoreArrows {
     Points positions;  // n × 2
-    Points scores;     // n × 2
+    Points vectors;    // n × 2
 };
-ScoreSamples sampleScores(const Field& field, const Box& box, int nx, int ny);
+ScoreArrows scoreArrows(const Field& field, const Box& box, int nx, int ny);
 
 }  // namespace geo

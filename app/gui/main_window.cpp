@@ -1,0 +1,340 @@
+#include "main_window.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "common/atomic_file.h"
+#include "common/errors.h"
+#include "curve/polyline.h"
+#include "density_plot/density_plot.h"
+#include "io/path_export.h"
+#include "toy_bridge.h"
+
+using widgets::Handle;
+
+namespace {
+
+constexpr int kMinDrawIntervalMs = 30;  // draws are coalesced to at most ~33 per second
+
+// Moving a handle from one place to another; the first redo happens during the drag itself.
+class MoveHandle : public QUndoCommand {
+public:
+    MoveHandle(std::function<void(Handle, QPointF)> apply, Handle h, QPointF from, QPointF to)
+        : QUndoCommand(QObject::tr("Move %1").arg(name(h))), apply_(std::move(apply)), h_(h), from_(from), to_(to) {}
+    void undo() override { apply_(h_, from_); }
+    void redo() override {
+        if (first_) first_ = false;
+        else apply_(h_, to_);
+    }
+
+private:
+    static QString name(Handle h) {
+        switch (h) {
+            case Handle::A: return "A";
+            case Handle::B: return "B";
+            case Handle::IvpStart: return "IVP start";
+            default: return "IVP velocity";
+        }
+    }
+    std::function<void(Handle, QPointF)> apply_;
+    Handle h_;
+    QPointF from_, to_;
+    bool first_ = true;
+};
+
+QString number(double v) { return v < 1e4 ? QString::number(v, 'g', 4) : QString::number(v, 'e', 2); }
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    worker_ = new ToySolverWorker;
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &ToySolverWorker::resultReady, this, &MainWindow::onResult, Qt::QueuedConnection);
+    thread_.start();
+    drawTimer_.setSingleShot(true);
+    connect(&drawTimer_, &QTimer::timeout, this, &MainWindow::draw);
+    sinceDraw_.start();
+    buildUi();
+    loadPreset("figure1");
+}
+
+MainWindow::~MainWindow() {
+    thread_.quit();
+    thread_.wait();
+}
+
+void MainWindow::buildUi() {
+    setWindowTitle("Geodesic Explorer");
+    view_ = new widgets::FieldView;
+    plot_ = new widgets::DensityPlot;
+    info_ = new QLabel;
+    info_->setTextFormat(Qt::RichText);
+    info_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    info_->setMinimumHeight(130);
+
+    auto* side = new QWidget;
+    auto* layout = new QVBoxLayout(side);
+    layout->addWidget(plot_, 3);
+    layout->addWidget(info_, 1);
+    auto* split = new QSplitter;
+    split->addWidget(view_);
+    split->addWidget(side);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({720, 540});
+    setCentralWidget(split);
+
+    connect(view_, &widgets::FieldView::handleMoved, this, &MainWindow::onHandleMoved);
+    connect(view_, &widgets::FieldView::handleDragFinished, this, [this](Handle h, QPointF from, QPointF to) {
+        undo_.push(new MoveHandle([this](Handle hh, QPointF p) { setHandle(hh, p); }, h, from, to));
+    });
+
+    presets_ = new QComboBox;
+    for (const auto& n : geo::presetNames()) presets_->addItem(QString::fromStdString(n));
+    presets_->setToolTip("Toy density");
+    connect(presets_, &QComboBox::activated, this, [this](int i) { loadPreset(presets_->itemText(i)); });
+    points_ = new QSpinBox;
+    points_->setRange(8, 2048);
+    points_->setValue(128);
+    points_->setPrefix("points: ");
+    points_->setToolTip("Points on the discretised geodesic");
+    connect(points_, &QSpinBox::valueChanged, this, &MainWindow::requestSolve);
+
+    QMenu* file = menuBar()->addMenu("&File");
+    QAction* open = file->addAction("&Open field…", QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, "Open field", {}, "Field JSON (*.json);;All files (*)");
+        if (!path.isEmpty()) loadFieldFile(path);
+    });
+    file->addSeparator();
+    auto saveAs = [this](const QString& title, const QString& filter, auto exporter) {
+        const QString path = QFileDialog::getSaveFileName(this, title, {}, filter);
+        QString error;
+        if (!path.isEmpty() && !(this->*exporter)(path, &error)) QMessageBox::warning(this, title, error);
+    };
+    QAction* png = file->addAction("Export view as &PNG…", this, [=] { saveAs("Export PNG", "PNG image (*.png)", &MainWindow::exportPng); });
+    QAction* csv = file->addAction("Export path as &CSV…", this, [=] { saveAs("Export CSV", "CSV (*.csv)", &MainWindow::exportPathCsv); });
+    QAction* json = file->addAction("Export path as &JSON…", this, [=] { saveAs("Export JSON", "JSON (*.json)", &MainWindow::exportPathJson); });
+    file->addSeparator();
+    file->addAction("&Quit", QKeySequence::Quit, qApp, &QApplication::quit);
+
+    QMenu* edit = menuBar()->addMenu("&Edit");
+    QAction* undo = undo_.createUndoAction(this, "&Undo");
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = undo_.createRedoAction(this, "&Redo");
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* tools = menuBar()->addMenu("&Tools");
+    ivpAction_ = tools->addAction("&IVP tool", this, &MainWindow::setIvpToolEnabled);
+    ivpAction_->setCheckable(true);
+    ivpAction_->setToolTip("Click to place a start point, drag the orange arrow to set the velocity; the "
+                           "geodesic it shoots has the arrow's length. Along dense ridges nearby geodesics "
+                           "diverge fast, so small changes of direction matter.");
+    QAction* seed = tools->addAction("&Shoot along the geodesic from A", this, &MainWindow::seedIvpFromGeodesic);
+
+    QToolBar* bar = addToolBar("Main");
+    bar->setMovable(false);
+    bar->addWidget(presets_);
+    bar->addAction(open);
+    bar->addSeparator();
+    bar->addWidget(points_);
+    bar->addAction(ivpAction_);
+    bar->addAction(seed);
+    bar->addSeparator();
+    bar->addAction(undo);
+    bar->addAction(redo);
+    bar->addSeparator();
+    bar->addAction(png);
+    bar->addAction(csv);
+    bar->addAction(json);
+    resize(1320, 780);
+}
+
+void MainWindow::loadPreset(const QString& name) {
+    scene_ = geo::preset(name.toStdString());
+    presets_->setCurrentText(name);
+    applyScene();
+}
+
+bool MainWindow::loadFieldFile(const QString& path) {
+    try {
+        scene_ = geo::sceneFromFile(path.toStdString());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, "Open field", QString::fromStdString(e.what()));
+        return false;
+    }
+    if (presets_->findText(QFileInfo(path).fileName()) < 0) presets_->addItem(QFileInfo(path).fileName());
+    presets_->setCurrentText(QFileInfo(path).fileName());
+    applyScene();
+    return true;
+}
+
+void MainWindow::applyScene() {
+    undo_.clear();
+    a_ = toQPoint(scene_.from);
+    b_ = toQPoint(scene_.to);
+    ivpStart_ = a_;
+    ivpVelocity_ = (b_ - a_) * 0.5;
+    shown_.reset();
+    view_->setLandscape(makeLandscape(scene_));
+    view_->setEndpoints(a_, b_);
+    view_->setIvp(ivpStart_, ivpVelocity_);
+    view_->setGeodesic({});
+    view_->setIvpPath({});
+    statusBar()->showMessage(QString::fromStdString(scene_.description));
+    requestSolve();
+}
+
+void MainWindow::setHandle(Handle h, QPointF p) {
+    switch (h) {
+        case Handle::A: a_ = p; break;
+        case Handle::B: b_ = p; break;
+        case Handle::IvpStart: ivpStart_ = p; break;
+        case Handle::IvpVelocity: ivpVelocity_ = p - ivpStart_; break;
+        default: return;
+    }
+    view_->setEndpoints(a_, b_);
+    view_->setIvp(ivpStart_, ivpVelocity_);
+    requestSolve();
+}
+
+void MainWindow::onHandleMoved(Handle h, QPointF p) {
+    switch (h) {
+        case Handle::A: a_ = p; break;
+        case Handle::B: b_ = p; break;
+        case Handle::IvpStart: ivpStart_ = p; break;
+        case Handle::IvpVelocity: ivpVelocity_ = p - ivpStart_; break;
+        default: return;
+    }
+    requestSolve();
+}
+
+void MainWindow::setIvpToolEnabled(bool on) {
+    ivpAction_->setChecked(on);
+    view_->setIvpVisible(on);
+    requestSolve();
+}
+
+void MainWindow::seedIvpFromGeodesic() {
+    if (!shown_ || !shown_->bvp) return;
+    const geo::Points& g = shown_->bvp->geodesic;
+    const Eigen::Vector2d v = geo::initialDirection(g) * geo::euclideanLength(g);
+    ivpStart_ = a_;
+    ivpVelocity_ = toQPoint(v);
+    view_->setIvp(ivpStart_, ivpVelocity_);
+    setIvpToolEnabled(true);
+}
+
+void MainWindow::requestSolve() {
+    ToyRequest r;
+    r.stamp = nextStamp_++;
+    r.field = scene_.field;
+    r.a = toEigen(a_);
+    r.b = toEigen(b_);
+    r.points = points_->value();
+    r.ivp = ivpAction_->isChecked();
+    r.ivpStart = toEigen(ivpStart_);
+    r.ivpVelocity = toEigen(ivpVelocity_);
+    worker_->request(std::move(r));
+}
+
+void MainWindow::onResult(ToyResultPtr r) {
+    if (shown_ && (r->stamp < shown_->stamp || (r->stamp == shown_->stamp && shown_->final))) return;  // stale
+    if (pending_ && r->stamp < pending_->stamp) return;
+    pending_ = std::move(r);
+    if (!drawTimer_.isActive()) drawTimer_.start(std::max<qint64>(0, kMinDrawIntervalMs - sinceDraw_.elapsed()));
+}
+
+void MainWindow::draw() {
+    if (!pending_) return;
+    ToyResultPtr r = std::move(pending_);
+    sinceDraw_.restart();
+    if (!r->error.isEmpty()) {
+        statusBar()->showMessage("Solve failed: " + r->error);
+        shown_ = r;
+        return;
+    }
+    if (!r->final) {
+        view_->setGeodesic(toQPoints(r->snapshotPath));
+        return;
+    }
+    shown_ = r;
+    const geo::ToyBvpOutcome& o = *r->bvp;
+    view_->setGeodesic(toQPoints(o.geodesic));
+    view_->setIvpPath(r->ivpPath.rows() ? toQPoints(r->ivpPath) : QVector<QPointF>{});
+    plot_->setCurves(densityCurve(o.geodesic, o.geodesicReport), densityCurve(o.straight, o.straightReport));
+    info_->setText(infoText());
+}
+
+QString MainWindow::infoText() const {
+    if (!shown_ || !shown_->bvp) return {};
+    const geo::ToyBvpOutcome& o = *shown_->bvp;
+    const double g = o.geodesicReport.length, s = o.straightReport.length;
+    return QString("<table cellspacing=4>"
+                   "<tr><td><b>Geodesic length</b></td><td><b>%1</b></td></tr>"
+                   "<tr><td>Straight length</td><td>%2 &nbsp;(%3× the geodesic)</td></tr>"
+                   "<tr><td>Euler–Lagrange residual</td><td>%4 mean, %5 max</td></tr>"
+                   "<tr><td>Solve</td><td>%6 iterations%7, %8 ms</td></tr></table>"
+                   "<p style='color:gray'>Length ∫|γ′|/p(γ) ds with p normalised; A = (%9), B = (%10)</p>")
+        .arg(number(g), number(s), number(s / g), QString::number(o.geodesicReport.residual.mean, 'e', 1),
+             QString::number(o.geodesicReport.residual.max, 'e', 1), QString::number(o.iterations),
+             o.converged ? "" : " (not converged)", QString::number(o.seconds * 1e3, 'f', 1),
+             QString("%1, %2").arg(a_.x(), 0, 'f', 3).arg(a_.y(), 0, 'f', 3),
+             QString("%1, %2").arg(b_.x(), 0, 'f', 3).arg(b_.y(), 0, 'f', 3));
+}
+
+bool MainWindow::isUpToDate() const { return shown_ && shown_->final && shown_->stamp + 1 == nextStamp_; }
+
+template <typename Write>
+bool MainWindow::exportWith(const QString& path, QString* error, Write write) {
+    try {
+        if (!shown_ || !shown_->bvp) throw geo::InputError("there is no solved path to export yet");
+        write(*shown_->bvp);
+        statusBar()->showMessage("Wrote " + path, 5000);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+bool MainWindow::exportPathCsv(const QString& path, QString* error) {
+    return exportWith(path, error, [&](const geo::ToyBvpOutcome& o) {
+        geo::writeFileAtomically(path.toStdString(), geo::toyBvpCsv(o));
+    });
+}
+
+bool MainWindow::exportPathJson(const QString& path, QString* error) {
+    return exportWith(path, error, [&](const geo::ToyBvpOutcome& o) {
+        nlohmann::json j = geo::toyBvpJson(o);
+        j["field"] = scene_.name;
+        j["from"] = {a_.x(), a_.y()};
+        j["to"] = {b_.x(), b_.y()};
+        geo::writeFileAtomically(path.toStdString(), j.dump(2) + "\n");
+    });
+}
+
+bool MainWindow::exportPng(const QString& path, QString* error) {
+    QSaveFile file(path);  // written under a temporary name, renamed on commit
+    const QPixmap image = centralWidget()->grab();
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+        if (error) *error = "cannot write " + path + ": " + file.errorString();
+        return false;
+    }
+    statusBar()->showMessage("Wrote " + path, 5000);
+    return true;
+}

@@ -1,0 +1,70 @@
+#pragma once
+// The explorer's window. Toy mode: drag A and B over a 2-D density and watch the geodesic, the
+// density along it and both lengths follow; an IVP tool shoots geodesics from a start point.
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QThread>
+#include <QTimer>
+#include <QUndoStack>
+
+#include "field_view/field_view.h"
+#include "toy/presets.h"
+#include "toy_worker.h"
+
+class QLabel;
+class QComboBox;
+class QSpinBox;
+namespace widgets {
+class DensityPlot;
+}
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void loadPreset(const QString& name);
+    bool loadFieldFile(const QString& path);  // false after showing why
+    // Moves a handle as a finished drag would (undoable) and asks for a solve.
+    void setHandle(widgets::Handle h, QPointF position);
+    void setIvpToolEnabled(bool on);
+
+    bool exportPng(const QString& path, QString* error = nullptr);
+    bool exportPathCsv(const QString& path, QString* error = nullptr);
+    bool exportPathJson(const QString& path, QString* error = nullptr);
+
+    widgets::FieldView* fieldView() const { return view_; }
+    widgets::DensityPlot* densityPlot() const { return plot_; }
+    QUndoStack* undoStack() { return &undo_; }
+    QString infoText() const;
+    bool isUpToDate() const;  // the latest request's final result is drawn
+    const ToyResult* shownResult() const { return shown_.get(); }
+
+private:
+    void buildUi();
+    void applyScene();
+    void requestSolve();
+    void onResult(ToyResultPtr r);
+    void draw();
+    void onHandleMoved(widgets::Handle h, QPointF p);
+    void seedIvpFromGeodesic();
+    template <typename Write> bool exportWith(const QString& path, QString* error, Write write);
+
+    widgets::FieldView* view_ = nullptr;
+    widgets::DensityPlot* plot_ = nullptr;
+    QLabel* info_ = nullptr;
+    QComboBox* presets_ = nullptr;
+    QSpinBox* points_ = nullptr;
+    QAction* ivpAction_ = nullptr;
+    QUndoStack undo_;
+
+    QThread thread_;
+    ToySolverWorker* worker_ = nullptr;
+    geo::ToyScene scene_;
+    QPointF a_, b_, ivpStart_, ivpVelocity_;
+    quint64 nextStamp_ = 1;
+    ToyResultPtr pending_, shown_;
+    QTimer drawTimer_;
+    QElapsedTimer sinceDraw_;
+};

@@ -1,0 +1,55 @@
+#pragma once
+// Solves toy-mode requests on its own thread. The latest request wins: a request that arrives
+// while a solve runs cancels it, and requests that were never started are dropped. Results carry
+// the request's stamp so that the window can ignore stale ones.
+#include <QMutex>
+#include <QObject>
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "solver/graph_search.h"
+#include "toy/toy_solve.h"
+
+struct ToyRequest {
+    quint64 stamp = 0;
+    std::shared_ptr<const geo::Field> field;
+    Eigen::Vector2d a, b;
+    int points = 128;
+    bool ivp = false;
+    Eigen::Vector2d ivpStart, ivpVelocity;  // the IVP traces Euclidean length |ivpVelocity|
+    int ivpSteps = 1000;
+};
+
+struct ToyResult {
+    quint64 stamp = 0;
+    bool final = true;                 // false: a snapshot during a long solve (path only)
+    std::optional<geo::ToyBvpOutcome> bvp;
+    geo::Points snapshotPath;
+    geo::Points ivpPath;
+    QString error;                     // set when the request failed; the rest is then empty
+};
+using ToyResultPtr = std::shared_ptr<const ToyResult>;
+Q_DECLARE_METATYPE(ToyResultPtr)
+
+class ToySolverWorker : public QObject {
+    Q_OBJECT
+public:
+    ToySolverWorker();
+    void request(ToyRequest r);  // any thread
+
+Q_SIGNALS:
+    void resultReady(ToyResultPtr result);
+
+private:
+    void process();  // worker thread
+    ToyResultPtr solve(const ToyRequest& r);
+
+    QMutex mutex_;
+    std::optional<ToyRequest> pending_;
+    bool scheduled_ = false;
+    std::atomic<bool> cancel_{false};
+    // The grid graph of the last field, reused while endpoints stay inside it.
+    std::shared_ptr<const geo::Field> graphField_;
+    std::unique_ptr<geo::GridGraph> graph_;
+};

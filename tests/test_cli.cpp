@@ -1,0 +1,130 @@
+// geodesic-cli as scripts call it: each command on a small input, and each kind of bad input
+// ending in one line on standard error and exit status 2.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Run {
+    int code;
+    QByteArray out, err;
+};
+
+Run cli(const QStringList& args) {
+    QProcess p;
+    p.start(qEnvironmentVariable("GEODESIC_CLI"), args);
+    p.waitForFinished(120000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void toyBvpWritesTheContract() {
+        const Run r = cli({"toy", "bvp", "--preset", "figure1", "--from", "-2,0", "--to", "2,0", "--points", "48"});
+        QCOMPARE(r.code, 0);
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        for (const char* key : {"points", "length", "straight_length", "log_density", "straight_log_density",
+                                "el_residual", "iterations", "seconds"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(int(j["points"].size()), 48);
+        QCOMPARE(j["points"][0][0].get<double>(), -2.0);
+        QCOMPARE(j["points"][47][0].get<double>(), 2.0);
+        QCOMPARE(int(j["log_density"].size()), 48);
+        QVERIFY(j["length"].get<double>() * 100 < j["straight_length"].get<double>());
+    }
+    void toyBvpFromAFieldFileToAJsonFile() {
+        QTemporaryDir dir;
+        const QString field = dir.filePath("f.json"), out = dir.filePath("out.json"), csv = dir.filePath("out.csv");
+        std::ofstream(field.toStdString()) << R"({"type": "gmm", "weights": [1, 1], "means": [[-1, 0], [1, 0.5]],
+            "covariances": [[[0.4, 0], [0, 0.4]], [[0.3, 0.1], [0.1, 0.3]]]})";
+        const Run r = cli({"toy", "bvp", "--field", field, "--from", "-1.5,0", "--to", "1.5,0.5", "--json", out, "--csv", csv});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.isEmpty());
+        const auto j = nlohmann::json::parse(std::ifstream(out.toStdString()));
+        QCOMPARE(int(j["points"].size()), 128);
+        QVERIFY(QFileInfo(csv).size() > 1000);
+    }
+    void toyIvp() {
+        const Run r = cli({"toy", "ivp", "--preset", "ring", "--from", "2,0", "--velocity", "0,1", "--length", "2", "--steps", "200"});
+        QCOMPARE(r.code, 0);
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(int(j["points"].size()), 201);
+        QCOMPARE(int(j["log_density"].size()), 201);
+    }
+    void figure1WritesPngAndCsv() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("fig/sub");
+        const Run r = cli({"figure1", "--out", out});
+        QCOMPARE(r.code, 0);
+        // A PNG: its signature, then the IHDR chunk with big-endian width and height.
+        QFile png(out + "/figure1.png");
+        QVERIFY(png.open(QIODevice::ReadOnly));
+        const QByteArray head = png.read(24);
+        QVERIFY(head.startsWith("\x89PNG\r\n\x1a\n"));
+        auto be32 = [&](int at) { return (uchar(head[at]) << 24) | (uchar(head[at + 1]) << 16) | (uchar(head[at + 2]) << 8) | uchar(head[at + 3]); };
+        QVERIFY(be32(16) >= 1200 && be32(20) >= 400);
+        QVERIFY(QFileInfo(out + "/figure1_paths.csv").size() > 0);
+        QVERIFY(QFileInfo(out + "/figure1_field.csv").size() > 0);
+        const auto j = nlohmann::json::parse(std::ifstream((out + "/figure1.json").toStdString()));
+        QVERIFY(j["length"].get<double>() < j["straight_length"].get<double>());
+    }
+    void badInputExitsWithTwoAndOneLine_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no command") << QStringList{} << "subcommand";
+        QTest::newRow("unknown option") << QStringList{"toy", "bvp", "--preset", "ring", "--frmo", "1,1"} << "--frmo";
+        QTest::newRow("no field") << QStringList{"toy", "bvp", "--from", "0,0", "--to", "1,1"} << "--preset";
+        QTest::newRow("field and preset") << QStringList{"toy", "bvp", "--field", "x.json", "--preset", "ring"} << "excludes";
+        QTest::newRow("unknown preset") << QStringList{"toy", "bvp", "--preset", "moon"} << "unknown preset";
+        QTest::newRow("missing file") << QStringList{"toy", "bvp", "--field", "/nonexistent.json"} << "cannot open";
+        QTest::newRow("bad point") << QStringList{"toy", "bvp", "--preset", "ring", "--from", "1;2"} << "--from expects";
+        QTest::newRow("NaN point") << QStringList{"toy", "bvp", "--preset", "ring", "--to", "nan,2"} << "--to expects";
+        QTest::newRow("too few points") << QStringList{"toy", "bvp", "--preset", "ring", "--points", "2"} << "at least 3 points";
+        QTest::newRow("points not a number") << QStringList{"toy", "bvp", "--preset", "ring", "--points", "many"} << "points";
+        QTest::newRow("zero velocity") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "0,0", "--length", "1"} << "must not be zero";
+        QTest::newRow("negative length") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "1,0", "--length", "-1"} << "positive";
+        QTest::newRow("no length") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "1,0"} << "--length";
+        QTest::newRow("unwritable output") << QStringList{"toy", "bvp", "--preset", "ring", "--json", "/nonexistent/o.json"} << "/nonexistent";
+        QTest::newRow("figure1 unwritable") << QStringList{"figure1", "--out", "/proc/nope"} << "/proc/nope";
+    }
+    void badInputExitsWithTwoAndOneLine() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const Run r = cli(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        const QString err = QString::fromUtf8(r.err).trimmed();
+        QVERIFY2(!err.isEmpty() && !err.contains('\n'), qPrintable(err));
+        QVERIFY2(err.contains(expected), qPrintable(err));
+    }
+    void malformedAndInvalidFieldFiles() {
+        QTemporaryDir dir;
+        const std::pair<const char*, const char*> cases[] = {
+            {"{\"type\": \"gmm\",", "malformed JSON"},
+            {R"({"type": "gmm", "weights": [1], "means": [[0, 0]], "covariances": [[[1, 2], [2, 1]]]})", "not positive definite"},
+            {R"({"type": "gmm", "weights": [-1], "means": [[0, 0]], "covariances": [[[1, 0], [0, 1]]]})", "negative"},
+            {R"({"type": "gmm", "weights": [1], "means": [[0, 0, 0]], "covariances": [[[1, 0, 0], [0, 1, 0], [0, 0, 1]]]})", "2-D field"},
+        };
+        for (const auto& [text, expected] : cases) {
+            const QString path = dir.filePath("f.json");
+            std::ofstream(path.toStdString()) << text;
+            const Run r = cli({"toy", "bvp", "--field", path});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+        }
+    }
+    void helpExitsWithZero() {
+        const Run r = cli({"toy", "bvp", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("--points"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
