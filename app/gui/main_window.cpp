@@ -25,7 +25,7 @@ using widgets::Handle;
 
 namespace {
 
-constexpr int kMinDrawIntervalMs = 30;  // draws are coalesced to at most ~33 per second
+constexpr int kMinDrawIntervalMs = 25;  // draws are coalesced to at most 40 per second
 
 // Moving a handle from one place to another; the first redo happens during the drag itself.
 class MoveHandle : public QUndoCommand {
@@ -273,6 +273,7 @@ void MainWindow::draw() {
         return;
     }
     shown_ = r;
+    ++framesDrawn_;
     const geo::ToyBvpOutcome& o = *r->bvp;
     view_->setGeodesic(toQPoints(o.geodesic));
     view_->setIvpPath(r->ivpPath.rows() ? toQPoints(r->ivpPath) : QVector<QPointF>{});

@@ -40,6 +40,7 @@ public:
     QString infoText() const;
     bool isUpToDate() const;  // the latest request's final result is drawn
     const ToyResult* shownResult() const { return shown_.get(); }
+    int framesDrawn() const { return framesDrawn_; }  // geodesic redraws, for the drag benchmark
 
 private:
     void buildUi();
@@ -67,4 +68,5 @@ private:
     ToyResultPtr pending_, shown_;
     QTimer drawTimer_;
     QElapsedTimer sinceDraw_;
+    int framesDrawn_ = 0;
 };

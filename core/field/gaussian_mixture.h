@@ -26,6 +26,8 @@ public:
     const std::vector<Eigen::MatrixXd>& covariances() const { return covariances_; }
 
 private:
+    void evaluate2d(const Points& x, Eigen::VectorXd* logp, Points* score) const;
+
     int dim_ = 0;
     std::vector<double> weights_;
     std::vector<Eigen::VectorXd> means_;

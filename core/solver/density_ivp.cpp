@@ -31,27 +31,24 @@ Points shootDensityGeodesic(const Field& field, const Eigen::VectorXd& x0, const
     const double h = length / steps;
     Points path(steps + 1, d);
     Eigen::VectorXd x = x0, v = v0 / v0.norm();
-    Eigen::VectorXd k1v(d), k2v(d), k3v(d), k4v(d), xs(d), vs(d);
+    Eigen::VectorXd k1v(d), k2v(d), k3v(d), k4v(d), xs(d), v2(d), v3(d), v4(d);
     Points point(1, d), score(1, d);
     path.row(0) = x.transpose();
     for (int i = 0; i < steps; ++i) {
         if ((i & 255) == 0) control.throwIfCancelled();
-        // Stages of RK4 on (x, v): x' = v, v' = a(x, v).
+        // Stages of RK4 on (x, v) with x' = v, v' = a(x, v); the stage velocities v, v2, v3, v4 are
+        // also the position slopes.
         acceleration(field, x, v, point, score, k1v);
-        const Eigen::VectorXd k1x = v;
-        xs = x + 0.5 * h * k1x;
-        vs = v + 0.5 * h * k1v;
-        acceleration(field, xs, vs, point, score, k2v);
-        const Eigen::VectorXd k2x = vs;
-        xs = x + 0.5 * h * k2x;
-        vs = v + 0.5 * h * k2v;
-        acceleration(field, xs, vs, point, score, k3v);
-        const Eigen::VectorXd k3x = vs;
-        xs = x + h * k3x;
-        vs = v + h * k3v;
-        acceleration(field, xs, vs, point, score, k4v);
-        const Eigen::VectorXd k4x = vs;
-        x += (h / 6) * (k1x + 2 * k2x + 2 * k3x + k4x);
+        xs = x + 0.5 * h * v;
+        v2 = v + 0.5 * h * k1v;
+        acceleration(field, xs, v2, point, score, k2v);
+        xs = x + 0.5 * h * v2;
+        v3 = v + 0.5 * h * k2v;
+        acceleration(field, xs, v3, point, score, k3v);
+        xs = x + h * v3;
+        v4 = v + h * k3v;
+        acceleration(field, xs, v4, point, score, k4v);
+        x += (h / 6) * (v + 2 * v2 + 2 * v3 + v4);
         v += (h / 6) * (k1v + 2 * k2v + 2 * k3v + k4v);
         const double vn = v.norm();
         if (!std::isfinite(vn) || vn == 0 || !x.allFinite())

@@ -233,8 +233,14 @@ void FieldView::refreshOverlay() {
         velocityArrow_->end->setCoords(tip);
         ivpMarks_->setData({ivpStart_.x(), tip.x()}, {ivpStart_.y(), tip.y()}, true);
     }
-    if (replotted_) layer("paths")->replot();  // a layer has its own buffer only after a full replot
-    else replot(QCustomPlot::rpQueuedReplot);
+    // One replot per pass of the event loop, however many setters ran in it.
+    if (overlayQueued_) return;
+    overlayQueued_ = true;
+    QMetaObject::invokeMethod(this, [this] {
+        overlayQueued_ = false;
+        if (replotted_) layer("paths")->replot();  // a layer has its own buffer only after a full replot
+        else replot(QCustomPlot::rpQueuedReplot);
+    }, Qt::QueuedConnection);
 }
 
 }  // namespace widgets

@@ -60,6 +60,7 @@ private:
     QPointF dragOrigin_;
     QRectF box_;
     bool replotted_ = false;
+    bool overlayQueued_ = false;
 };
 
 }  // namespace widgets

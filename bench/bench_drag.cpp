@@ -1,0 +1,78 @@
+// Drag speed as a user feels it: the real window, offscreen, fed mouse moves at 60 Hz that drag A
+// around a loop for three seconds. Prints redraws of the geodesic per second and the latency from
+// a move to its drawn geodesic (median over repeated single moves).
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QMouseEvent>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "main_window.h"
+
+namespace {
+void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+void pump(int ms) {  // run the event loop for ms milliseconds
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 1);
+}
+bool waitUpToDate(MainWindow& w) {
+    QElapsedTimer t;
+    t.start();
+    while (!w.isUpToDate() && t.elapsed() < 5000) QApplication::processEvents(QEventLoop::AllEvents, 1);
+    return w.isUpToDate();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    for (const char* preset : {"figure1", "two-routes", "muller-brown"}) {
+        MainWindow w;
+        w.loadPreset(preset);
+        w.show();
+        waitUpToDate(w);
+        widgets::FieldView* view = w.fieldView();
+        const QPointF a = view->handlePosition(widgets::Handle::A);
+        const QRectF box(view->pixelOf(a) - QPointF(40, 40), QSizeF(80, 80));
+        auto loopPoint = [&](double t) { return box.center() + QPointF(std::cos(t) * 40, std::sin(t) * 40); };
+
+        // Sustained: moves every 16 ms for 3 s, the event loop running in between.
+        mouse(view, QEvent::MouseButtonPress, view->pixelOf(a), Qt::LeftButton);
+        const int before = w.framesDrawn();
+        QElapsedTimer clock;
+        clock.start();
+        int moves = 0;
+        while (clock.elapsed() < 3000) {
+            mouse(view, QEvent::MouseMove, loopPoint(moves++ * 0.05), Qt::LeftButton);
+            pump(16);
+        }
+        const double seconds = clock.elapsed() / 1000.0;
+        const int frames = w.framesDrawn() - before;
+        mouse(view, QEvent::MouseButtonRelease, loopPoint(moves * 0.05), Qt::NoButton);
+        waitUpToDate(w);
+
+        // Latency: one move, then wait until its geodesic is drawn.
+        std::vector<double> latency;
+        for (int i = 0; i < 60; ++i) {
+            const QPointF p = loopPoint(i * 0.1);
+            pump(35);  // past the draw throttle, so it does not add to the figure
+            QElapsedTimer t;
+            t.start();
+            mouse(view, QEvent::MouseButtonPress, view->pixelOf(view->handlePosition(widgets::Handle::A)), Qt::LeftButton);
+            mouse(view, QEvent::MouseMove, p, Qt::LeftButton);
+            mouse(view, QEvent::MouseButtonRelease, p, Qt::NoButton);
+            waitUpToDate(w);
+            latency.push_back(t.nsecsElapsed() / 1e6);
+        }
+        std::nth_element(latency.begin(), latency.begin() + latency.size() / 2, latency.end());
+        std::printf("%-13s %5.1f redraws/s during a 60 Hz drag (%d moves, %d redraws); move-to-drawn latency median %.1f ms\n",
+                    preset, frames / seconds, moves, frames, latency[latency.size() / 2]);
+    }
+    return 0;
+}
