@@ -3,7 +3,9 @@
 // a move to its drawn geodesic (median over repeated single moves).
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QMouseEvent>
+#include <QTimer>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,15 +18,17 @@ void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons)
     QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
     QApplication::sendEvent(w, &e);
 }
-void pump(int ms) {  // run the event loop for ms milliseconds
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 1);
+// Waits block in an event loop, as a real application idles: a spinning wait would take a whole
+// core from the solver thread on a two-core machine.
+void pump(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 bool waitUpToDate(MainWindow& w) {
     QElapsedTimer t;
     t.start();
-    while (!w.isUpToDate() && t.elapsed() < 5000) QApplication::processEvents(QEventLoop::AllEvents, 1);
+    while (!w.isUpToDate() && t.elapsed() < 5000) pump(1);
     return w.isUpToDate();
 }
 }  // namespace
