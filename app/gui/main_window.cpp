@@ -26,6 +26,9 @@ using widgets::Handle;
 namespace {
 
 constexpr int kMinDrawIntervalMs = 25;  // draws are coalesced to at most 40 per second
+// The IVP tool shoots for this long at the arrow's speed, so the arrow is a quarter of the traced
+// length and its handle stays in view while the path reaches across it.
+constexpr double kIvpTime = 4;
 
 // Moving a handle from one place to another; the first redo happens during the drag itself.
 class MoveHandle : public QUndoCommand {
@@ -142,7 +145,7 @@ void MainWindow::buildUi() {
     ivpAction_ = tools->addAction("&IVP tool", this, &MainWindow::setIvpToolEnabled);
     ivpAction_->setCheckable(true);
     ivpAction_->setToolTip("Click to place a start point, drag the orange arrow to set the velocity; the "
-                           "geodesic it shoots has the arrow's length. Along dense ridges nearby geodesics "
+                           "geodesic it shoots is four times the arrow's length. Along dense ridges nearby geodesics "
                            "diverge fast, so small changes of direction matter.");
     QAction* seed = tools->addAction("&Shoot along the geodesic from A", this, &MainWindow::seedIvpFromGeodesic);
 
@@ -232,7 +235,7 @@ void MainWindow::setIvpToolEnabled(bool on) {
 void MainWindow::seedIvpFromGeodesic() {
     if (!shown_ || !shown_->bvp) return;
     const geo::Points& g = shown_->bvp->geodesic;
-    const Eigen::Vector2d v = geo::initialDirection(g) * geo::euclideanLength(g);
+    const Eigen::Vector2d v = geo::initialDirection(g) * (geo::euclideanLength(g) / kIvpTime);
     ivpStart_ = a_;
     ivpVelocity_ = toQPoint(v);
     view_->setIvp(ivpStart_, ivpVelocity_);
@@ -249,6 +252,7 @@ void MainWindow::requestSolve() {
     r.ivp = ivpAction_->isChecked();
     r.ivpStart = toEigen(ivpStart_);
     r.ivpVelocity = toEigen(ivpVelocity_);
+    r.ivpLength = kIvpTime * r.ivpVelocity.norm();
     worker_->request(std::move(r));
 }
 
@@ -277,6 +281,7 @@ void MainWindow::draw() {
     const geo::ToyBvpOutcome& o = *r->bvp;
     view_->setGeodesic(toQPoints(o.geodesic));
     view_->setIvpPath(r->ivpPath.rows() ? toQPoints(r->ivpPath) : QVector<QPointF>{});
+    if (!r->ivpError.isEmpty()) statusBar()->showMessage("IVP: " + r->ivpError, 6000);
     plot_->setCurves(densityCurve(o.geodesic, o.geodesicReport), densityCurve(o.straight, o.straightReport));
     info_->setText(infoText());
 }

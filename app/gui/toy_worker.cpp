@@ -62,9 +62,13 @@ ToyResultPtr ToySolverWorker::solve(const ToyRequest& r) {
             Q_EMIT resultReady(partial);
         };
         result->bvp = geo::solveToyBvp(*r.field, r.a, r.b, options, control, snapshot);
-        if (r.ivp && r.ivpVelocity.norm() > 0)
-            result->ivpPath = geo::shootDensityGeodesic(*r.field, r.ivpStart, r.ivpVelocity, r.ivpVelocity.norm(),
-                                                        r.ivpSteps, control);
+        if (r.ivp && r.ivpVelocity.norm() > 0) {
+            try {
+                result->ivpPath = geo::shootDensityGeodesic(*r.field, r.ivpStart, r.ivpVelocity, r.ivpLength, r.ivpSteps, control);
+            } catch (const geo::InputError& e) {
+                result->ivpError = QString::fromStdString(e.what());
+            }
+        }
     } catch (const geo::Cancelled&) {
         return nullptr;  // a newer request is waiting
     } catch (const std::exception& e) {

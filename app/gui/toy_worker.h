@@ -17,7 +17,8 @@ struct ToyRequest {
     Eigen::Vector2d a, b;
     int points = 128;
     bool ivp = false;
-    Eigen::Vector2d ivpStart, ivpVelocity;  // the IVP traces Euclidean length |ivpVelocity|
+    Eigen::Vector2d ivpStart, ivpVelocity;  // start point and initial direction
+    double ivpLength = 1;                   // Euclidean arc length to trace
     int ivpSteps = 1000;
 };
 
@@ -27,6 +28,7 @@ struct ToyResult {
     std::optional<geo::ToyBvpOutcome> bvp;
     geo::Points snapshotPath;
     geo::Points ivpPath;
+    QString ivpError;                  // the IVP failed (the BVP result stands)
     QString error;                     // set when the request failed; the rest is then empty
 };
 using ToyResultPtr = std::shared_ptr<const ToyResult>;

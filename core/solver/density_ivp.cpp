@@ -52,8 +52,8 @@ Points shootDensityGeodesic(const Field& field, const Eigen::VectorXd& x0, const
         v += (h / 6) * (k1v + 2 * k2v + 2 * k3v + k4v);
         const double vn = v.norm();
         if (!std::isfinite(vn) || vn == 0 || !x.allFinite())
-            throw InputError("the geodesic left the region where the density is finite after " + std::to_string(i) +
-                             " steps");
+            throw InputError("the geodesic ran where the score overflows after " + std::to_string(i) + " of " +
+                             std::to_string(steps) + " steps; shorten it or take more steps");
         v /= vn;
         path.row(i + 1) = x.transpose();
     }
