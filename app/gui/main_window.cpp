@@ -57,6 +57,7 @@ private:
 };
 
 QString number(double v) { return v < 1e4 ? QString::number(v, 'g', 4) : QString::number(v, 'e', 2); }
+QString pointText(QPointF p) { return QString("%1, %2").arg(p.x(), 0, 'f', 3).arg(p.y(), 0, 'f', 3); }
 
 }  // namespace
 
@@ -100,7 +101,7 @@ void MainWindow::buildUi() {
     split->setSizes({720, 540});
     setCentralWidget(split);
 
-    connect(view_, &widgets::FieldView::handleMoved, this, &MainWindow::onHandleMoved);
+    connect(view_, &widgets::FieldView::handleMoved, this, &MainWindow::requestSolve);
     connect(view_, &widgets::FieldView::handleDragFinished, this, [this](Handle h, QPointF from, QPointF to) {
         undo_.push(new MoveHandle([this](Handle hh, QPointF p) { setHandle(hh, p); }, h, from, to));
     });
@@ -188,14 +189,11 @@ bool MainWindow::loadFieldFile(const QString& path) {
 
 void MainWindow::applyScene() {
     undo_.clear();
-    a_ = toQPoint(scene_.from);
-    b_ = toQPoint(scene_.to);
-    ivpStart_ = a_;
-    ivpVelocity_ = (b_ - a_) * 0.5;
+    const QPointF a = toQPoint(scene_.from), b = toQPoint(scene_.to);
     shown_.reset();
     view_->setLandscape(makeLandscape(scene_));
-    view_->setEndpoints(a_, b_);
-    view_->setIvp(ivpStart_, ivpVelocity_);
+    view_->setEndpoints(a, b);
+    view_->setIvp(a, (b - a) * 0.25);
     view_->setGeodesic({});
     view_->setIvpPath({});
     statusBar()->showMessage(QString::fromStdString(scene_.description));
@@ -203,26 +201,7 @@ void MainWindow::applyScene() {
 }
 
 void MainWindow::setHandle(Handle h, QPointF p) {
-    switch (h) {
-        case Handle::A: a_ = p; break;
-        case Handle::B: b_ = p; break;
-        case Handle::IvpStart: ivpStart_ = p; break;
-        case Handle::IvpVelocity: ivpVelocity_ = p - ivpStart_; break;
-        default: return;
-    }
-    view_->setEndpoints(a_, b_);
-    view_->setIvp(ivpStart_, ivpVelocity_);
-    requestSolve();
-}
-
-void MainWindow::onHandleMoved(Handle h, QPointF p) {
-    switch (h) {
-        case Handle::A: a_ = p; break;
-        case Handle::B: b_ = p; break;
-        case Handle::IvpStart: ivpStart_ = p; break;
-        case Handle::IvpVelocity: ivpVelocity_ = p - ivpStart_; break;
-        default: return;
-    }
+    view_->setHandlePosition(h, p);
     requestSolve();
 }
 
@@ -236,9 +215,7 @@ void MainWindow::seedIvpFromGeodesic() {
     if (!shown_ || !shown_->bvp) return;
     const geo::Points& g = shown_->bvp->geodesic;
     const Eigen::Vector2d v = geo::initialDirection(g) * (geo::euclideanLength(g) / kIvpTime);
-    ivpStart_ = a_;
-    ivpVelocity_ = toQPoint(v);
-    view_->setIvp(ivpStart_, ivpVelocity_);
+    view_->setIvp(view_->handlePosition(Handle::A), toQPoint(v));
     setIvpToolEnabled(true);
 }
 
@@ -246,12 +223,12 @@ void MainWindow::requestSolve() {
     ToyRequest r;
     r.stamp = nextStamp_++;
     r.field = scene_.field;
-    r.a = toEigen(a_);
-    r.b = toEigen(b_);
+    r.a = toEigen(view_->handlePosition(Handle::A));
+    r.b = toEigen(view_->handlePosition(Handle::B));
     r.points = points_->value();
     r.ivp = ivpAction_->isChecked();
-    r.ivpStart = toEigen(ivpStart_);
-    r.ivpVelocity = toEigen(ivpVelocity_);
+    r.ivpStart = toEigen(view_->handlePosition(Handle::IvpStart));
+    r.ivpVelocity = toEigen(view_->handlePosition(Handle::IvpVelocity)) - r.ivpStart;
     r.ivpLength = kIvpTime * r.ivpVelocity.norm();
     worker_->request(std::move(r));
 }
@@ -299,8 +276,7 @@ QString MainWindow::infoText() const {
         .arg(number(g), number(s), number(s / g), QString::number(o.geodesicReport.residual.mean, 'e', 1),
              QString::number(o.geodesicReport.residual.max, 'e', 1), QString::number(o.iterations),
              o.converged ? "" : " (not converged)", QString::number(o.seconds * 1e3, 'f', 1),
-             QString("%1, %2").arg(a_.x(), 0, 'f', 3).arg(a_.y(), 0, 'f', 3),
-             QString("%1, %2").arg(b_.x(), 0, 'f', 3).arg(b_.y(), 0, 'f', 3));
+             pointText(view_->handlePosition(Handle::A)), pointText(view_->handlePosition(Handle::B)));
 }
 
 bool MainWindow::isUpToDate() const { return shown_ && shown_->final && shown_->stamp + 1 == nextStamp_; }
@@ -328,8 +304,9 @@ bool MainWindow::exportPathJson(const QString& path, QString* error) {
     return exportWith(path, error, [&](const geo::ToyBvpOutcome& o) {
         nlohmann::json j = geo::toyBvpJson(o);
         j["field"] = scene_.name;
-        j["from"] = {a_.x(), a_.y()};
-        j["to"] = {b_.x(), b_.y()};
+        const QPointF a = view_->handlePosition(Handle::A), b = view_->handlePosition(Handle::B);
+        j["from"] = {a.x(), a.y()};
+        j["to"] = {b.x(), b.y()};
         geo::writeFileAtomically(path.toStdString(), j.dump(2) + "\n");
     });
 }

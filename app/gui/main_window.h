@@ -48,7 +48,6 @@ private:
     void requestSolve();
     void onResult(ToyResultPtr r);
     void draw();
-    void onHandleMoved(widgets::Handle h, QPointF p);
     void seedIvpFromGeodesic();
     template <typename Write> bool exportWith(const QString& path, QString* error, Write write);
 
@@ -63,7 +62,6 @@ private:
     QThread thread_;
     ToySolverWorker* worker_ = nullptr;
     geo::ToyScene scene_;
-    QPointF a_, b_, ivpStart_, ivpVelocity_;
     quint64 nextStamp_ = 1;
     ToyResultPtr pending_, shown_;
     QTimer drawTimer_;

@@ -180,7 +180,7 @@ Handle FieldView::handleAt(QPointF pixel) const {
     return best;
 }
 
-void FieldView::moveHandle(Handle h, QPointF p) {
+void FieldView::setHandlePosition(Handle h, QPointF p) {
     switch (h) {
         case Handle::A: a_ = p; break;
         case Handle::B: b_ = p; break;
@@ -189,7 +189,6 @@ void FieldView::moveHandle(Handle h, QPointF p) {
         default: return;
     }
     refreshOverlay();
-    Q_EMIT handleMoved(h, handlePosition(h));
 }
 
 void FieldView::mousePressEvent(QMouseEvent* event) {
@@ -199,7 +198,8 @@ void FieldView::mousePressEvent(QMouseEvent* event) {
         // In the IVP tool a click on empty ground places the start point there and drags it.
         dragging_ = Handle::IvpStart;
         dragOrigin_ = ivpStart_;
-        moveHandle(Handle::IvpStart, toField(event->position()));
+        setHandlePosition(Handle::IvpStart, toField(event->position()));
+        Q_EMIT handleMoved(Handle::IvpStart, ivpStart_);
         return;
     }
     if (dragging_ == Handle::None) return QCustomPlot::mousePressEvent(event);
@@ -211,7 +211,8 @@ void FieldView::mouseMoveEvent(QMouseEvent* event) {
         setCursor(handleAt(event->position()) == Handle::None ? Qt::ArrowCursor : Qt::OpenHandCursor);
         return QCustomPlot::mouseMoveEvent(event);
     }
-    moveHandle(dragging_, toField(event->position()));
+    setHandlePosition(dragging_, toField(event->position()));
+    Q_EMIT handleMoved(dragging_, handlePosition(dragging_));
 }
 
 void FieldView::mouseReleaseEvent(QMouseEvent* event) {

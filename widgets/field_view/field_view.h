@@ -25,6 +25,7 @@ public:
     void setIvpPath(const QVector<QPointF>& path);
 
     QPointF handlePosition(Handle h) const;
+    void setHandlePosition(Handle h, QPointF p);  // as a drag would, without emitting handleMoved
     QPointF pixelOf(QPointF fieldPoint) const;  // for tests and tools that drive the view
     QVector<QPointF> geodesic() const { return geodesic_; }
 
@@ -41,7 +42,6 @@ protected:
 private:
     Handle handleAt(QPointF pixel) const;
     QPointF toField(QPointF pixel) const;
-    void moveHandle(Handle h, QPointF p);
     void refreshOverlay();
     void fitView();
 
