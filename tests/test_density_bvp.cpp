@@ -210,6 +210,23 @@ private Q_SLOTS:
         QVERIFY((scoreOnly.path - exact.path).cwiseAbs().maxCoeff() < 0.02);
         QVERIFY(densityLength(g, scoreOnly.path) < 0.99 * densityLength(g, straightLine(a, b, 128)));
     }
+    void nanFromTheFieldIsAnErrorNotAResult() {
+        struct Broken : Field {
+            int dim() const override { return 3; }
+            std::string describe() const override { return "broken"; }
+            Box bounds() const override { return {Eigen::Vector3d::Zero(), Eigen::Vector3d::Ones()}; }
+            bool hasLogDensity() const override { return false; }
+            void evaluate(const Points& x, Eigen::VectorXd*, Points* s) const override {
+                *s = Points::Constant(x.rows(), 3, std::numeric_limits<double>::quiet_NaN());
+            }
+        } broken;
+        try {
+            solveDensityBvp(broken, Eigen::Vector3d::Zero(), Eigen::Vector3d::Ones());
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("not a finite number"), e.what());
+        }
+    }
     void cancelStopsTheSolve() {
         const ToyScene s = preset("two-routes");
         std::atomic<bool> cancel{true};

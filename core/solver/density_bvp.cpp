@@ -114,6 +114,9 @@ BvpResult solveDensityBvp(const Field& field, const Eigen::VectorXd& a, const Ei
         cur.x = straightLine(a, b, n);
     }
     cur.evaluate(field);
+    if (!std::isfinite(cur.length) || !cur.score.allFinite())
+        throw InputError("the field gave a score or density that is not a finite number along the starting path (" +
+                         field.describe() + ")");
     result.startPath = cur.x;
     double residual = elResidual(cur.x, cur.score).mean;
     if (onSnapshot) onSnapshot({useGraph ? "graph" : "straight", 0, &cur.x, cur.length, residual});

@@ -53,7 +53,8 @@ struct BvpResult {
 
 using BvpCallback = std::function<void(const BvpSnapshot&)>;
 
-// Throws InputError on bad endpoints or options, Cancelled when control's flag is raised.
+// Throws InputError on bad endpoints or options or when the field is not finite on the starting
+// path (a candidate step into such a region is merely rejected), Cancelled when control's flag is raised.
 BvpResult solveDensityBvp(const Field& field, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                           const BvpOptions& options = {}, const SolveControl& control = {},
                           const BvpCallback& onSnapshot = {});
