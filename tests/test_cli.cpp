@@ -74,6 +74,16 @@ private Q_SLOTS:
         const auto j = nlohmann::json::parse(std::ifstream((out + "/figure1.json").toStdString()));
         QVERIFY(j["length"].get<double>() < j["straight_length"].get<double>());
     }
+    void scenesAndVideos() {
+        QTemporaryDir dir;
+        QCOMPARE(cli({"scenes", "--count", "3", "--seed", "5", "--out", dir.filePath("s")}).code, 0);
+        for (const char* f : {"s/scene_00000.png", "s/scene_00002.png", "s/scenes.json"}) QVERIFY2(QFile::exists(dir.filePath(f)), f);
+        const auto index = nlohmann::json::parse(std::ifstream(dir.filePath("s/scenes.json").toStdString()));
+        QCOMPARE(index[2]["seed"].get<int>(), 7);
+        QCOMPARE(cli({"scenes", "--count", "1", "--video", "--frames", "4", "--out", dir.filePath("v")}).code, 0);
+        QVERIFY(QFile::exists(dir.filePath("v/video_00000/frame_003.png")));
+        QVERIFY(!QFile::exists(dir.filePath("v/video_00000/frame_004.png")));
+    }
     void badInputExitsWithTwoAndOneLine_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
@@ -91,6 +101,8 @@ private Q_SLOTS:
         QTest::newRow("negative length") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "1,0", "--length", "-1"} << "positive";
         QTest::newRow("no length") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "1,0"} << "--length";
         QTest::newRow("unwritable output") << QStringList{"toy", "bvp", "--preset", "ring", "--json", "/nonexistent/o.json"} << "/nonexistent";
+        QTest::newRow("no scenes") << QStringList{"scenes", "--count", "0", "--out", "/tmp/x"} << "--count";
+        QTest::newRow("scenes too small") << QStringList{"scenes", "--size", "4", "--out", "/tmp/geodesic-scenes-small"} << "image size";
         QTest::newRow("figure1 unwritable") << QStringList{"figure1", "--out", "/proc/nope"} << "/proc/nope";
     }
     void badInputExitsWithTwoAndOneLine() {

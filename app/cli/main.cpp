@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/errors.h"
+#include "scene_commands.h"
 #include "toy_commands.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::function<int()> run;
     cli::addToyCommands(app, run);
+    cli::addSceneCommands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
