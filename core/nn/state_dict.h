@@ -1,0 +1,25 @@
+#pragma once
+// Network weights by name: every parameter and buffer of a module is the tensor of the same name in
+// a safetensors file. A missing, mis-shaped or unexpected key is an InputError that names it.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace torch::nn {
+class Module;
+}
+
+namespace geo {
+
+class SafetensorsFile;
+
+// `ignoredKeys`: names in the file the module may lack (e.g. position_ids buffers some checkpoints carry).
+void loadStateDict(torch::nn::Module& module, const SafetensorsFile& file, const std::vector<std::string>& ignoredKeys = {});
+void saveStateDict(const torch::nn::Module& module, const std::filesystem::path& path,
+                   const std::map<std::string, std::string>& metadata = {});
+
+// Uses every core for LibTorch's intra-op parallelism (it starts with one thread on some builds).
+void useAllCoresForTorch();
+
+}  // namespace geo
