@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "scene_commands.h"
 #include "toy_commands.h"
+#include "train_commands.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"Geodesic Explorer, headless: density and spacetime geodesics of diffusion models"};
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
     std::function<int()> run;
     cli::addToyCommands(app, run);
     cli::addSceneCommands(app, run);
+    cli::addTrainCommands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

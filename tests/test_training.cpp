@@ -1,0 +1,82 @@
+// Training: the autoencoder's shapes, checkpoints that resume to exactly the run that never
+// stopped, and a refusal to resume with other settings.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <atomic>
+#include <torch/torch.h>
+
+#include "common/errors.h"
+#include "nn/state_dict.h"
+#include "safetensors/safetensors.h"
+#include "training/scene_data.h"
+#include "training/train_autoencoder.h"
+
+using namespace geo;
+
+namespace {
+
+AutoencoderTraining tinyJob(const QString& out, int steps) {
+    AutoencoderTraining job;
+    job.out = out.toStdString();
+    job.config.channels = 8;
+    job.steps = steps;
+    job.batch = 2;
+    job.trainScenes = 8;
+    job.evalScenes = 4;
+    job.checkpointEvery = 2;
+    return job;
+}
+
+}  // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void autoencoderShapes() {
+        Autoencoder model(AutoencoderConfig{8, 4});
+        const torch::Tensor x = torch::zeros({2, 3, 64, 64});
+        const torch::Tensor z = model->encode(x);
+        QCOMPARE(z.sizes().vec(), (std::vector<int64_t>{2, 4, 16, 16}));
+        QCOMPARE(model->decode(z).sizes().vec(), (std::vector<int64_t>{2, 3, 64, 64}));
+    }
+    void sceneTensorsAreImagesInRange() {
+        const at::Tensor t = renderSceneTensor(5, 3);
+        QCOMPARE(t.sizes().vec(), (std::vector<int64_t>{3, 3, 64, 64}));
+        QVERIFY(t.min().item<float>() >= -1 && t.max().item<float>() <= 1);
+        QVERIFY(torch::equal(renderSceneTensor(6, 1), t.slice(0, 1, 2)));  // scene i is seed first + i
+        QCOMPARE(psnr(t, t), 10 * std::log10(4.0 / 1e-20));
+        QVERIFY(std::abs(psnr(t, t + 0.02) - 10 * std::log10(4.0 / 4e-4)) < 0.01);  // mse 4e-4 → 40 dB
+    }
+    void resumedRunEqualsTheUnbrokenRun() {
+        // An interruption: the 4-step run is cancelled once its step-2 checkpoint is written.
+        QTemporaryDir whole, split;
+        trainAutoencoder(tinyJob(whole.path(), 4));
+        std::atomic<bool> stop{false};
+        QVERIFY_THROWS_EXCEPTION(Cancelled, trainAutoencoder(tinyJob(split.path(), 4), [&](const TrainingProgress& p) {
+            if (p.step == 2) stop = true;
+        }, SolveControl{&stop}));
+        QVERIFY(!QFile::exists(split.filePath("autoencoder.safetensors")));
+        QVERIFY(QFile::exists(split.filePath("checkpoint.safetensors")) && QFile::exists(split.filePath("optimizer.pt")));
+        AutoencoderTraining more = tinyJob(split.path(), 4);
+        more.resume = true;
+        trainAutoencoder(more);
+        const SafetensorsFile a(whole.filePath("autoencoder.safetensors").toStdString());
+        const SafetensorsFile b(split.filePath("autoencoder.safetensors").toStdString());
+        QCOMPARE(a.tensors().size(), b.tensors().size());
+        for (const TensorInfo& t : a.tensors()) QVERIFY2(a.toFloat(t.name) == b.toFloat(t.name), t.name.c_str());
+        QVERIFY(QFile::exists(split.filePath("autoencoder.json")));
+    }
+    void resumeWithOtherSettingsIsRefused() {
+        QTemporaryDir dir;
+        trainAutoencoder(tinyJob(dir.path(), 2));
+        AutoencoderTraining other = tinyJob(dir.path(), 4);
+        other.resume = true;
+        other.batch = 3;
+        QVERIFY_THROWS_EXCEPTION(InputError, trainAutoencoder(other));
+        other.batch = 2;  // the same settings, more steps: an extension, allowed
+        QCOMPARE(trainAutoencoder(other).steps, 4);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTraining)
+#include "test_training.moc"
