@@ -8,6 +8,9 @@ if(GEODESIC_BUILD_GUI)
           DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/128x128/apps)
 endif()
 
+# The shipped model, found at run time beside the executable (common/resources.h).
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/resources/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/geodesic-explorer/models)
+
 set(CPACK_PACKAGE_NAME "geodesic-explorer")
 set(CPACK_PACKAGE_VENDOR "Geodesic Explorer developers")
 set(CPACK_PACKAGE_CONTACT "Geodesic Explorer developers <geodesic-explorer@localhost>")

@@ -84,6 +84,31 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(dir.filePath("v/video_00000/frame_003.png")));
         QVERIFY(!QFile::exists(dir.filePath("v/video_00000/frame_004.png")));
     }
+    void trainThenReconstruct() {
+        // A tiny autoencoder trained through the CLI, then used: the shapes and files, not the quality
+        // (the shipped model's quality has its own test).
+        QTemporaryDir dir;
+        const QString model = dir.filePath("ae");
+        const Run train = cli({"train", "autoencoder", "--out", model, "--steps", "2", "--batch", "2", "--channels", "8",
+                               "--scenes", "4", "--eval-scenes", "2", "--checkpoint-every", "2"});
+        QVERIFY2(train.code == 0, train.err.constData());
+        QVERIFY(QFile::exists(model + "/autoencoder.safetensors") && QFile::exists(model + "/autoencoder.json"));
+        QCOMPARE(cli({"scenes", "--count", "1", "--out", dir.filePath("in"), "--size", "96"}).code, 0);
+        const Run rec = cli({"reconstruct", "--model", model, dir.filePath("in/scene_00000.png"), "--out", dir.filePath("rec")});
+        QVERIFY2(rec.code == 0, rec.err.constData());
+        QVERIFY(rec.out.contains("PSNR"));
+        QVERIFY(rec.err.contains("96x96 centre-cropped to 96x96 and resized to 64x64"));
+        QVERIFY(QFile::exists(dir.filePath("rec/scene_00000.png")));
+        // A file that is not an image stops the run before anything is written.
+        QFile bad(dir.filePath("bad.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not an image");
+        bad.close();
+        const Run fail = cli({"reconstruct", "--model", model, dir.filePath("in/scene_00000.png"), dir.filePath("bad.png"), "--out", dir.filePath("rec2")});
+        QCOMPARE(fail.code, 2);
+        QVERIFY(fail.err.contains("bad.png: not an image"));
+        QVERIFY(!QDir(dir.filePath("rec2")).exists());
+    }
     void badInputExitsWithTwoAndOneLine_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
@@ -103,6 +128,9 @@ private Q_SLOTS:
         QTest::newRow("unwritable output") << QStringList{"toy", "bvp", "--preset", "ring", "--json", "/nonexistent/o.json"} << "/nonexistent";
         QTest::newRow("no scenes") << QStringList{"scenes", "--count", "0", "--out", "/tmp/x"} << "--count";
         QTest::newRow("scenes too small") << QStringList{"scenes", "--size", "4", "--out", "/tmp/geodesic-scenes-small"} << "image size";
+        QTest::newRow("missing model") << QStringList{"reconstruct", "--model", "/nonexistent", "x.png", "--out", "/tmp/r"} << "/nonexistent/autoencoder.json";
+        QTest::newRow("missing image") << QStringList{"reconstruct", "/nonexistent.png", "--out", "/tmp/r"} << "/nonexistent.png";
+        QTest::newRow("bad training") << QStringList{"train", "autoencoder", "--out", "/tmp/geodesic-bad-train", "--steps", "0"} << "training needs";
         QTest::newRow("figure1 unwritable") << QStringList{"figure1", "--out", "/proc/nope"} << "/proc/nope";
     }
     void badInputExitsWithTwoAndOneLine() {

@@ -23,7 +23,9 @@ private Q_SLOTS:
         for (const char* f : {"./usr/bin/geodesic-explorer", "./usr/bin/geodesic-cli",
                               "./usr/share/applications/geodesic-explorer.desktop",
                               "./usr/share/icons/hicolor/scalable/apps/geodesic-explorer.svg",
-                              "./usr/share/icons/hicolor/128x128/apps/geodesic-explorer.png"})
+                              "./usr/share/icons/hicolor/128x128/apps/geodesic-explorer.png",
+                              "./usr/share/geodesic-explorer/models/scenes64/autoencoder.safetensors",
+                              "./usr/share/geodesic-explorer/models/scenes64/autoencoder.json"})
             QVERIFY2(files.contains(f), f);
 
         QProcess info;

@@ -6,8 +6,10 @@
 #include <torch/torch.h>
 
 #include "common/errors.h"
+#include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
+#include "nn/autoencoder_file.h"
 #include "training/scene_data.h"
 #include "training/train_autoencoder.h"
 
@@ -65,6 +67,28 @@ private Q_SLOTS:
         QCOMPARE(a.tensors().size(), b.tensors().size());
         for (const TensorInfo& t : a.tensors()) QVERIFY2(a.toFloat(t.name) == b.toFloat(t.name), t.name.c_str());
         QVERIFY(QFile::exists(split.filePath("autoencoder.json")));
+    }
+    void trainedFolderLoadsAndBrokenConfigsAreNamed() {
+        QTemporaryDir dir;
+        const TrainingResult r = trainAutoencoder(tinyJob(dir.path(), 2));
+        const LoadedAutoencoder ae = loadAutoencoder(dir.path().toStdString());
+        QCOMPARE(ae.imageSize, 64);
+        QCOMPARE(ae.latentScale, r.latentScale);
+        QCOMPARE(ae.network->config().channels, 8);
+        QFile config(dir.filePath("autoencoder.json"));
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write(R"({"architecture": "autoencoder", "channels": 16, "latent_channels": 4, "image_size": 64, "latent_scale": 1.0})");
+        config.close();
+        try {  // the weights are of an 8-channel network
+            loadAutoencoder(dir.path().toStdString());
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("wrong shape"), e.what());
+        }
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write(R"({"architecture": "autoencoder", "channels": 8, "latent_channels": 4, "image_size": 64})");
+        config.close();
+        QVERIFY_THROWS_EXCEPTION(InputError, loadAutoencoder(dir.path().toStdString()));
     }
     void resumeWithOtherSettingsIsRefused() {
         QTemporaryDir dir;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/errors.h"
+#include "model_commands.h"
 #include "scene_commands.h"
 #include "toy_commands.h"
 #include "train_commands.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
     cli::addToyCommands(app, run);
     cli::addSceneCommands(app, run);
     cli::addTrainCommands(app, run);
+    cli::addModelCommands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

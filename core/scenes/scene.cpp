@@ -3,12 +3,8 @@
 #include <Eigen/Geometry>
 #include <cmath>
 #include <numbers>
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
-#include "common/atomic_file.h"
 #include "common/errors.h"
 
 namespace geo {
@@ -203,14 +199,6 @@ std::vector<RgbImage> renderSceneVideo(uint64_t seed, int frames, int size) {
         out.push_back(renderScene(s, size));
     }
     return out;
-}
-
-void writePng(const std::filesystem::path& path, const RgbImage& image) {
-    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.rgb.data())), bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    std::vector<uchar> png;
-    if (!cv::imencode(".png", bgr, png)) throw InputError("could not encode " + path.string());
-    writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
 std::string describeScene(const Scene& s) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "io/image_io.h"
+
 namespace geo {
 
 enum class Shape { Sphere, Cube, Cylinder };
@@ -24,11 +26,6 @@ struct Scene {
     std::vector<SceneObject> objects;
 };
 
-struct RgbImage {
-    int width = 0, height = 0;
-    std::vector<uint8_t> rgb;  // row-major, 3 bytes per pixel
-};
-
 Scene randomScene(uint64_t seed);
 RgbImage renderScene(const Scene& scene, int size = 64);
 
@@ -36,7 +33,6 @@ RgbImage renderScene(const Scene& scene, int size = 64);
 // floor, `frames` frames; the other objects stay put.
 std::vector<RgbImage> renderSceneVideo(uint64_t seed, int frames, int size = 64);
 
-void writePng(const std::filesystem::path& path, const RgbImage& image);  // atomic; InputError on failure
 std::string describeScene(const Scene& scene);
 
 }  // namespace geo

@@ -10,6 +10,5 @@ namespace geo {
 constexpr uint64_t kHeldOutSeeds = 1'000'000'000;
 
 at::Tensor renderSceneTensor(uint64_t firstSeed, int count, int size = 64);
-double psnr(const at::Tensor& a, const at::Tensor& b);  // images in [−1, 1]; peak-to-peak 2
 
 }  // namespace geo

@@ -11,6 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "field/field_json.h"
+#include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
 #include "training/scene_data.h"

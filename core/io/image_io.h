@@ -1,0 +1,22 @@
+#pragma once
+// 8-bit RGB images in and out: PNG written atomically, and images of any size and format OpenCV
+// reads brought to a model's square input size.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace geo {
+
+struct RgbImage {
+    int width = 0, height = 0;
+    std::vector<uint8_t> rgb;  // row-major, 3 bytes per pixel
+};
+
+void writePng(const std::filesystem::path& path, const RgbImage& image);  // atomic; InputError on failure
+
+// Reads an image; if it is not size × size it is centre-cropped to a square and resized, and
+// `warning` (when given) says so. InputError naming the file when it cannot be read.
+RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::string* warning = nullptr);
+
+}  // namespace geo
