@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/atomic_file.h"
 #include "common/errors.h"
 #include "common/resources.h"
 #include "nn/autoencoder_file.h"
@@ -31,9 +32,7 @@ int reconstruct(const ReconstructOptions& o) {
         inputs.push_back(geo::readImageAsSquare(path, ae.imageSize, &warning));
         if (!warning.empty()) std::cerr << "geodesic-cli: warning: " << warning << '\n';
     }
-    std::error_code ec;
-    std::filesystem::create_directories(o.out, ec);
-    if (ec) throw geo::InputError("cannot create folder " + o.out + ": " + ec.message());
+    geo::ensureFolder(o.out);
     torch::NoGradGuard noGrad;
     for (size_t i = 0; i < inputs.size(); ++i) {
         const at::Tensor x = geo::imagesToTensor({inputs[i]});

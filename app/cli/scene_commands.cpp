@@ -31,17 +31,14 @@ std::string numbered(const char* prefix, int i, int digits) {
 
 int runScenes(const SceneOptions& o) {
     if (o.count < 1) throw geo::InputError("--count must be at least 1");
-    std::error_code ec;
-    std::filesystem::create_directories(o.out, ec);
-    if (ec) throw geo::InputError("cannot create folder " + o.out + ": " + ec.message());
+    geo::ensureFolder(o.out);
     nlohmann::json index = nlohmann::json::array();
     for (int i = 0; i < o.count; ++i) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string name = numbered(o.video ? "video_" : "scene_", i, 5);
         if (o.video) {
             const std::filesystem::path folder = std::filesystem::path(o.out) / name;
-            std::filesystem::create_directories(folder, ec);
-            if (ec) throw geo::InputError("cannot create folder " + folder.string() + ": " + ec.message());
+            geo::ensureFolder(folder);
             const auto frames = geo::renderSceneVideo(seed, o.frames, o.size);
             for (size_t f = 0; f < frames.size(); ++f)
                 geo::writePng(folder / (numbered("frame_", static_cast<int>(f), 3) + ".png"), frames[f]);

@@ -37,4 +37,10 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes) {
     }
 }
 
+void ensureFolder(const fs::path& folder) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) throw InputError("cannot create folder " + folder.string() + ": " + ec.message());
+}
+
 }  // namespace geo

@@ -9,4 +9,7 @@ namespace geo {
 // Throws InputError naming the path when the folder is missing, unwritable or the disk is full.
 void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes);
 
+// Creates the folder and its parents when missing; InputError naming it when that fails.
+void ensureFolder(const std::filesystem::path& folder);
+
 }  // namespace geo

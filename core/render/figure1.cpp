@@ -48,9 +48,7 @@ std::string fieldCsv(const FieldGrid& g) {
 }  // namespace
 
 Figure1Files writeFigure1(const ToyScene& scene, const std::filesystem::path& dir, const BvpOptions& options) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw InputError("cannot create folder " + dir.string() + ": " + ec.message());
+    ensureFolder(dir);
 
     const ToyBvpOutcome o = solveToyBvp(*scene.field, scene.from, scene.to, options);
     const Box& view = scene.view;

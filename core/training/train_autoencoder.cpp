@@ -62,9 +62,7 @@ TrainingResult trainAutoencoder(const AutoencoderTraining& job, const std::funct
                                 const SolveControl& control) {
     if (job.steps < 1 || job.batch < 1 || job.trainScenes < job.batch || job.evalScenes < 1 || job.checkpointEvery < 1)
         throw InputError("training needs steps, batch, scenes (at least a batch) and checkpoint interval of 1 or more");
-    std::error_code ec;
-    fs::create_directories(job.out, ec);
-    if (ec) throw InputError("cannot create folder " + job.out.string() + ": " + ec.message());
+    ensureFolder(job.out);
     const fs::path weights = job.out / "checkpoint.safetensors", optimizerFile = job.out / "optimizer.pt",
                    stateFile = job.out / "state.json";
 
