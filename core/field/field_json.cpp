@@ -1,12 +1,11 @@
 #include "field/field_json.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/errors.h"
 #include "field/gaussian_mixture.h"
 #include "field/muller_brown.h"
+#include "io/json_file.h"
 
 namespace geo {
 
@@ -82,29 +81,16 @@ std::shared_ptr<const Field> parseField(const json& j) {
     throw InputError("unknown field type \"" + t + "\" (known: gmm, muller_brown)");
 }
 
-json readJsonFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path.string() + ": cannot open file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
+std::shared_ptr<const Field> parseField(const json& j, const std::string& source) {
     try {
-        return json::parse(ss.str());
-    } catch (const json::parse_error& e) {
-        throw InputError(path.string() + ": malformed JSON at byte " + std::to_string(e.byte));
-    } catch (const json::exception& e) {  // e.g. a number too large for a double
-        std::string what = e.what();
-        if (const auto end = what.find("] "); what.starts_with("[json.") && end != std::string::npos) what.erase(0, end + 2);
-        throw InputError(path.string() + ": invalid JSON: " + what);
+        return parseField(j);
+    } catch (const InputError& e) {
+        throw InputError(source + ": " + e.what());
     }
 }
 
 std::shared_ptr<const Field> loadFieldFile(const std::filesystem::path& path) {
-    const json j = readJsonFile(path);
-    try {
-        return parseField(j);
-    } catch (const InputError& e) {
-        throw InputError(path.string() + ": " + e.what());
-    }
+    return parseField(readJsonFile(path), path.string());
 }
 
 json mixtureToJson(const GaussianMixture& gmm) {

@@ -4,6 +4,7 @@
 //   {"type": "muller_brown", "temperature": 20}
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -15,10 +16,10 @@ class GaussianMixture;
 
 // Throws InputError with a message that names the key and the problem.
 std::shared_ptr<const Field> parseField(const nlohmann::json& j);
-// As parseField, with the file's name in front of every message; also malformed or unreadable files.
+// As parseField, with `source` (a file's name) in front of every message.
+std::shared_ptr<const Field> parseField(const nlohmann::json& j, const std::string& source);
+// Reads and parses a field file; also malformed or unreadable files are InputErrors naming it.
 std::shared_ptr<const Field> loadFieldFile(const std::filesystem::path& path);
-
-nlohmann::json readJsonFile(const std::filesystem::path& path);  // InputError on unreadable/malformed
 nlohmann::json mixtureToJson(const GaussianMixture& gmm);
 
 }  // namespace geo

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
-#include "field/field_json.h"
+#include "io/json_file.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
 

@@ -9,6 +9,7 @@
 #include "field/field_json.h"
 #include "field/gaussian_mixture.h"
 #include "field/muller_brown.h"
+#include "io/json_file.h"
 
 namespace geo {
 
@@ -110,7 +111,7 @@ ToyScene preset(const std::string& name) {
 ToyScene sceneFromFile(const std::string& path) {
     const nlohmann::json j = readJsonFile(path);
     ToyScene s;
-    s.field = loadFieldFile(path);
+    s.field = parseField(j, path);
     if (s.field->dim() != 2)
         throw InputError(path + ": the toy mode needs a 2-D field, this one has " + std::to_string(s.field->dim()) +
                          " dimensions");

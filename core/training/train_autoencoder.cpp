@@ -10,7 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
-#include "field/field_json.h"
+#include "io/json_file.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
