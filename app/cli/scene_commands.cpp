@@ -36,6 +36,7 @@ int runScenes(const SceneOptions& o) {
     for (int i = 0; i < o.count; ++i) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string name = numbered(o.video ? "video_" : "scene_", i, 5);
+        const geo::Scene scene = geo::randomScene(seed);  // a video starts from this scene
         if (o.video) {
             const std::filesystem::path folder = std::filesystem::path(o.out) / name;
             geo::ensureFolder(folder);
@@ -43,9 +44,9 @@ int runScenes(const SceneOptions& o) {
             for (size_t f = 0; f < frames.size(); ++f)
                 geo::writePng(folder / (numbered("frame_", static_cast<int>(f), 3) + ".png"), frames[f]);
         } else {
-            geo::writePng(std::filesystem::path(o.out) / (name + ".png"), geo::renderScene(geo::randomScene(seed), o.size));
+            geo::writePng(std::filesystem::path(o.out) / (name + ".png"), geo::renderScene(scene, o.size));
         }
-        index.push_back({{"name", name}, {"seed", seed}, {"objects", geo::describeScene(geo::randomScene(seed))}});
+        index.push_back({{"name", name}, {"seed", seed}, {"objects", geo::describeScene(scene)}});
         std::cerr << "\rscenes: " << (i + 1) << "/" << o.count << std::flush;
     }
     std::cerr << '\n';

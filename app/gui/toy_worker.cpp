@@ -41,9 +41,8 @@ ToyResultPtr ToySolverWorker::solve(const ToyRequest& r) {
         geo::BvpOptions options;
         options.points = r.points;
         if (r.field->dim() == 2 && r.field->hasLogDensity()) {
-            const geo::Box box = geo::graphSearchBox(*r.field, r.a, r.b);
             if (graphField_ != r.field || !graph_ || !graph_->covers(r.a) || !graph_->covers(r.b)) {
-                graph_ = std::make_unique<geo::GridGraph>(*r.field, box, options.gridSize);
+                graph_ = std::make_unique<geo::GridGraph>(*r.field, geo::graphSearchBox(*r.field, r.a, r.b), options.gridSize);
                 graphField_ = r.field;
             }
             options.graph = graph_.get();
