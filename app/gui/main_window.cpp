@@ -16,6 +16,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "common/number_text.h"
 #include "curve/polyline.h"
 #include "density_plot/density_plot.h"
 #include "io/path_export.h"
@@ -56,7 +57,6 @@ private:
     bool first_ = true;
 };
 
-QString number(double v) { return v < 1e4 ? QString::number(v, 'g', 4) : QString::number(v, 'e', 2); }
 QString pointText(QPointF p) { return QString("%1, %2").arg(p.x(), 0, 'f', 3).arg(p.y(), 0, 'f', 3); }
 
 }  // namespace
@@ -273,7 +273,7 @@ QString MainWindow::infoText() const {
                    "<tr><td>Euler–Lagrange residual</td><td>%4 mean, %5 max</td></tr>"
                    "<tr><td>Solve</td><td>%6 iterations%7, %8 ms</td></tr></table>"
                    "<p style='color:gray'>Length ∫|γ′|/p(γ) ds with p normalised; A = (%9), B = (%10)</p>")
-        .arg(number(g), number(s), number(s / g), QString::number(o.geodesicReport.residual.mean, 'e', 1),
+        .arg(widgets::lengthText(g), widgets::lengthText(s), widgets::lengthText(s / g), QString::number(o.geodesicReport.residual.mean, 'e', 1),
              QString::number(o.geodesicReport.residual.max, 'e', 1), QString::number(o.iterations),
              o.converged ? "" : " (not converged)", QString::number(o.seconds * 1e3, 'f', 1),
              pointText(view_->handlePosition(Handle::A)), pointText(view_->handlePosition(Handle::B)));

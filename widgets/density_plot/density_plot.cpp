@@ -2,11 +2,9 @@
 
 #include <algorithm>
 
-namespace widgets {
+#include "common/number_text.h"
 
-namespace {
-QString lengthText(double v) { return v < 1e4 ? QString::number(v, 'g', 4) : QString::number(v, 'e', 2); }
-}  // namespace
+namespace widgets {
 
 DensityPlot::DensityPlot(QWidget* parent) : QCustomPlot(parent) {
     setMinimumSize(320, 220);
