@@ -13,12 +13,6 @@ namespace geo {
 
 namespace {
 
-std::string shapeText(c10::IntArrayRef s) {
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
-}
-
 std::vector<std::pair<std::string, torch::Tensor>> namedTensors(const torch::nn::Module& m) {
     std::vector<std::pair<std::string, torch::Tensor>> out;
     for (const auto& p : m.named_parameters(true)) out.emplace_back(p.key(), p.value());
@@ -49,7 +43,7 @@ void loadStateDict(torch::nn::Module& module, const SafetensorsFile& file, const
         }
         used.insert(name);
         if (!std::equal(info->shape.begin(), info->shape.end(), target.sizes().begin(), target.sizes().end()))
-            misshaped.push_back(name + " (file " + shapeText(info->shape) + ", model " + shapeText(target.sizes()) + ")");
+            misshaped.push_back(name + " (file " + shapeText(info->shape) + ", model " + shapeText({target.sizes().data(), target.sizes().size()}) + ")");
     }
     std::vector<std::string> extra;
     for (const TensorInfo& t : file.tensors())

@@ -32,12 +32,6 @@ constexpr DtypeEntry kDtypes[] = {{Dtype::F64, "F64", 8}, {Dtype::F32, "F32", 4}
                                   {Dtype::I16, "I16", 2}, {Dtype::I8, "I8", 1}, {Dtype::U8, "U8", 1},
                                   {Dtype::Bool, "BOOL", 1}};
 
-std::string shapeText(const std::vector<int64_t>& s) {
-    std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + "]";
-}
-
 uint64_t readLe64(const std::byte* p) {
     uint64_t v = 0;
     for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(p[i]);
@@ -45,6 +39,12 @@ uint64_t readLe64(const std::byte* p) {
 }
 
 }  // namespace
+
+std::string shapeText(std::span<const int64_t> s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
 
 size_t dtypeSize(Dtype d) {
     for (const auto& e : kDtypes)

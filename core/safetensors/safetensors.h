@@ -16,6 +16,7 @@ namespace geo {
 enum class Dtype { F64, F32, F16, BF16, I64, I32, I16, I8, U8, Bool };
 
 size_t dtypeSize(Dtype d);
+std::string shapeText(std::span<const int64_t> shape);  // "[2, 3]", as error messages show shapes
 std::string dtypeName(Dtype d);  // as written in files: "F32", "BF16", …
 
 struct TensorInfo {
