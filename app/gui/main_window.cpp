@@ -16,7 +16,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
-#include "common/number_text.h"
+#include "presentation/number_text.h"
 #include "curve/polyline.h"
 #include "density_plot/density_plot.h"
 #include "io/path_export.h"

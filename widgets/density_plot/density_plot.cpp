@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/number_text.h"
+#include "presentation/number_text.h"
 
 namespace widgets {
 

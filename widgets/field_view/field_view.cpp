@@ -1,6 +1,6 @@
 #include "field_view/field_view.h"
 
-#include "common/viridis.h"
+#include "presentation/viridis.h"
 
 namespace widgets {
 

@@ -1,4 +1,4 @@
-#include "common/viridis.h"
+#include "presentation/viridis.h"
 
 namespace widgets {
 
