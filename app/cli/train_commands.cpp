@@ -3,33 +3,31 @@
 #include <cstdio>
 #include <memory>
 
+#include "common/resources.h"
 #include "nn/state_dict.h"
 #include "training/train_autoencoder.h"
+#include "training/train_diffusion.h"
 
 namespace cli {
 
 namespace {
 
 void printProgress(const geo::TrainingProgress& p) {
-    if (std::string(p.phase) == "rendering") {
-        std::fprintf(stderr, "rendering scenes…\n");
+    if (p.phase == "preparing") {
+        std::fprintf(stderr, "rendering and preparing scenes…\n");
         return;
     }
     const double eta = p.secondsPerStep * (p.steps - p.step);
     std::fprintf(stderr, "\rstep %d/%d  loss %.5f  %.2f s/step  eta %dm%02ds", p.step, p.steps, p.loss, p.secondsPerStep,
                  static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
-    if (p.heldOutPsnr >= 0) std::fprintf(stderr, "  held-out PSNR %.2f dB%s\n", p.heldOutPsnr, std::string(p.phase) == "done" ? " (final)" : "");
+    if (p.heldOut >= 0) std::fprintf(stderr, "  %s %.5g%s\n", p.heldOutLabel.c_str(), p.heldOut, p.phase == "done" ? " (final)" : "");
     std::fflush(stderr);
 }
 
-}  // namespace
-
-void addTrainCommands(CLI::App& app, std::function<int()>& run) {
-    auto* train = app.add_subcommand("train", "train the networks of the shipped model");
-    train->require_subcommand(1);
+void addAutoencoder(CLI::App& train, std::function<int()>& run) {
     auto job = std::make_shared<geo::AutoencoderTraining>();
     auto out = std::make_shared<std::string>();
-    auto* ae = train->add_subcommand("autoencoder", "train the image autoencoder on rendered scenes");
+    auto* ae = train.add_subcommand("autoencoder", "train the image autoencoder on rendered scenes");
     ae->add_option("--out", *out, "run folder: checkpoints while training, the model at the end")->required();
     ae->add_option("--steps", job->steps, "optimiser steps");
     ae->add_option("--batch", job->batch, "images per step");
@@ -50,6 +48,46 @@ void addTrainCommands(CLI::App& app, std::function<int()>& run) {
             return 0;
         };
     });
+}
+
+void addDiffusion(CLI::App& train, std::function<int()>& run) {
+    auto job = std::make_shared<geo::DiffusionTraining>();
+    auto out = std::make_shared<std::string>();
+    auto autoencoder = std::make_shared<std::string>();
+    auto* d = train.add_subcommand("diffusion", "train the latent noise-prediction UNet on encoded scenes");
+    d->add_option("--out", *out, "run folder: checkpoints while training, a complete model folder at the end")->required();
+    d->add_option("--autoencoder", *autoencoder, "model folder whose autoencoder encodes the scenes (default: the shipped model)");
+    d->add_option("--steps", job->steps, "optimiser steps");
+    d->add_option("--batch", job->batch, "latents per step");
+    d->add_option("--lr", job->learningRate, "Adam learning rate (warm-up, then cosine decay to a tenth)");
+    d->add_option("--warmup", job->warmupSteps, "steps of linear learning-rate warm-up");
+    d->add_option("--ema", job->emaDecay, "decay of the weights' moving average that is shipped (0: none)");
+    d->add_option("--scenes", job->trainScenes, "training scenes, rendered and encoded once");
+    d->add_option("--seed", job->dataSeed, "seed of the first training scene (and of the initial weights)");
+    d->add_option("--channels", job->config.channels, "width per level, e.g. 32 64 128")->expected(1, 8);
+    d->add_option("--heads", job->config.attentionHeads, "attention heads in the middle block");
+    d->add_option("--checkpoint-every", job->checkpointEvery, "steps between checkpoints");
+    d->add_option("--eval-scenes", job->evalScenes, "held-out scenes for the ε loss");
+    d->add_flag("--resume", job->resume, "continue from the checkpoint in --out");
+    d->callback([&run, job, out, autoencoder] {
+        run = [job, out, autoencoder] {
+            job->out = *out;
+            job->autoencoder = autoencoder->empty() ? geo::defaultModelDir() : std::filesystem::path(*autoencoder);
+            geo::useAllCoresForTorch();
+            const geo::DiffusionTrainingResult r = geo::trainDiffusion(*job, printProgress);
+            std::printf("%s/unet.safetensors: held-out ε loss %.5f after %d steps\n", out->c_str(), r.heldOutLoss, r.steps);
+            return 0;
+        };
+    });
+}
+
+}  // namespace
+
+void addTrainCommands(CLI::App& app, std::function<int()>& run) {
+    auto* train = app.add_subcommand("train", "train the networks of the shipped model");
+    train->require_subcommand(1);
+    addAutoencoder(*train, run);
+    addDiffusion(*train, run);
 }
 
 }  // namespace cli

@@ -1,12 +1,11 @@
 #pragma once
-// Training the autoencoder on rendered scenes, with checkpoints every so often and resume. A run's
-// folder holds checkpoint.safetensors + optimizer.pt + state.json while it trains, and
-// autoencoder.safetensors + autoencoder.json (architecture, latent scale, data seed, quality) at the end.
+// Training the autoencoder on rendered scenes (the loop, checkpoints and resume of training_loop.h).
+// At the end the run folder holds autoencoder.safetensors + autoencoder.json (architecture, latent
+// scale, data seed, quality).
 #include <filesystem>
-#include <functional>
 
 #include "nn/autoencoder.h"
-#include "solver/solve_control.h"
+#include "training/training_loop.h"
 
 namespace geo {
 
@@ -23,21 +22,13 @@ struct AutoencoderTraining {
     bool resume = false;         // continue from out/ when it holds a checkpoint
 };
 
-struct TrainingProgress {
-    int step = 0, steps = 0;
-    double loss = 0;           // running mean of the last steps
-    double heldOutPsnr = -1;   // dB, at checkpoints; −1 between them
-    double secondsPerStep = 0;
-    const char* phase = "";    // "rendering", "training", "checkpoint", "done"
-};
-
 struct TrainingResult {
     double heldOutPsnr = 0;
     double latentScale = 1;  // 1 / std of training latents: latents are multiplied by it for diffusion
     int steps = 0;
 };
 
-TrainingResult trainAutoencoder(const AutoencoderTraining& job, const std::function<void(const TrainingProgress&)>& progress = {},
+TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingProgressFn& progress = {},
                                 const SolveControl& control = {});
 
 }  // namespace geo
