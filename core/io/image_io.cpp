@@ -43,4 +43,24 @@ RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::str
     return out;
 }
 
+RgbImage tileImages(const std::vector<RgbImage>& images, int columns, int gap) {
+    if (images.empty() || columns < 1 || gap < 0) throw InputError("a grid needs images, one column or more and a gap of 0 or more");
+    const int w = images.front().width, h = images.front().height;
+    for (const RgbImage& im : images)
+        if (im.width != w || im.height != h) throw InputError("images in a grid must all have one size");
+    const int cols = std::min<int>(columns, static_cast<int>(images.size()));
+    const int rows = (static_cast<int>(images.size()) + cols - 1) / cols;
+    RgbImage grid;
+    grid.width = cols * w + (cols - 1) * gap;
+    grid.height = rows * h + (rows - 1) * gap;
+    grid.rgb.assign(static_cast<size_t>(grid.width) * grid.height * 3, 255);
+    for (size_t k = 0; k < images.size(); ++k) {
+        const int x0 = static_cast<int>(k) % cols * (w + gap), y0 = static_cast<int>(k) / cols * (h + gap);
+        for (int y = 0; y < h; ++y)
+            std::copy_n(images[k].rgb.begin() + static_cast<size_t>(y) * w * 3, w * 3,
+                        grid.rgb.begin() + (static_cast<size_t>(y0 + y) * grid.width + x0) * 3);
+    }
+    return grid;
+}
+
 }  // namespace geo

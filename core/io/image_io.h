@@ -19,4 +19,7 @@ void writePng(const std::filesystem::path& path, const RgbImage& image);  // ato
 // `warning` (when given) says so. InputError naming the file when it cannot be read.
 RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::string* warning = nullptr);
 
+// Images of one size in a grid, row by row, `columns` wide, separated by `gap` white pixels.
+RgbImage tileImages(const std::vector<RgbImage>& images, int columns, int gap = 2);
+
 }  // namespace geo

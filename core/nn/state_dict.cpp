@@ -60,17 +60,22 @@ void loadStateDict(torch::nn::Module& module, const SafetensorsFile& file, const
     }
 }
 
-void saveStateDict(const torch::nn::Module& module, const std::filesystem::path& path,
-                   const std::map<std::string, std::string>& metadata) {
+void saveTensors(const std::filesystem::path& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+                 const std::map<std::string, std::string>& metadata) {
     std::vector<torch::Tensor> keep;  // owns the float32 CPU copies while they are written
     std::vector<TensorToWrite> out;
-    for (const auto& [name, t] : namedTensors(module)) {
+    for (const auto& [name, t] : tensors) {
         keep.push_back(t.detach().to(torch::kCPU, torch::kFloat32).contiguous());
         const torch::Tensor& c = keep.back();
         out.push_back({name, Dtype::F32, std::vector<int64_t>(c.sizes().begin(), c.sizes().end()),
                        {reinterpret_cast<const std::byte*>(c.data_ptr<float>()), static_cast<size_t>(c.numel()) * 4}});
     }
     writeSafetensors(path, out, metadata);
+}
+
+void saveStateDict(const torch::nn::Module& module, const std::filesystem::path& path,
+                   const std::map<std::string, std::string>& metadata) {
+    saveTensors(path, namedTensors(module), metadata);
 }
 
 void useAllCoresForTorch() { at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))); }

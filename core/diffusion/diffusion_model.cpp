@@ -1,0 +1,203 @@
+#include "diffusion/diffusion_model.h"
+
+#include <torch/cuda.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "common/errors.h"
+#include "io/json_file.h"
+#include "nn/autoencoder_file.h"
+#include "nn/latent_unet.h"
+#include "nn/state_dict.h"
+#include "safetensors/safetensors.h"
+
+namespace geo {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct DiffusionModel::Networks {
+    LatentUnet unet{nullptr};
+    LoadedAutoencoder autoencoder;
+};
+
+Prediction parsePrediction(const std::string& name) {
+    if (name == "epsilon") return Prediction::Epsilon;
+    if (name == "v_prediction") return Prediction::Velocity;
+    if (name == "sample") return Prediction::Sample;
+    throw InputError("unknown prediction type \"" + name + "\" (expected epsilon, v_prediction or sample)");
+}
+
+std::string predictionName(Prediction p) {
+    switch (p) {
+        case Prediction::Epsilon: return "epsilon";
+        case Prediction::Velocity: return "v_prediction";
+        case Prediction::Sample: return "sample";
+    }
+    return "epsilon";
+}
+
+at::Tensor epsilonFromPrediction(Prediction p, const at::Tensor& output, const at::Tensor& xt, double alphaBar) {
+    const double a = std::sqrt(alphaBar), s = std::sqrt(1 - alphaBar);
+    switch (p) {
+        case Prediction::Epsilon: return output;
+        case Prediction::Velocity: return a * output + s * xt;    // v = a ε − s x₀ and x_t = a x₀ + s ε
+        case Prediction::Sample: return (xt - a * output) / s;
+    }
+    return output;
+}
+
+c10::Device resolveDevice(const std::string& name) {
+    if (name == "auto") return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    c10::Device device(c10::kCPU);
+    try {
+        device = c10::Device(name);
+    } catch (const std::exception&) {
+        throw InputError("unknown device \"" + name + "\" (expected auto, cpu, cuda or cuda:N)");
+    }
+    if (device.is_cuda() && !torch::cuda::is_available())
+        throw InputError("device \"" + name + "\" asked for, but this LibTorch sees no CUDA GPU; use --device cpu");
+    if (!device.is_cpu() && !device.is_cuda()) throw InputError("device \"" + name + "\" is not supported (cpu or cuda)");
+    return device;
+}
+
+c10::ScalarType resolveDtype(const std::string& name, c10::Device device) {
+    if (name == "float32" || name == "f32") return c10::kFloat;
+    if (name == "bfloat16" || name == "bf16") return c10::kBFloat16;
+    if (name == "float16" || name == "f16") {
+        if (device.is_cpu()) throw InputError("float16 needs a CUDA device; on the CPU use float32 or bfloat16");
+        return c10::kHalf;
+    }
+    throw InputError("unknown dtype \"" + name + "\" (expected float32, float16 or bfloat16)");
+}
+
+namespace {
+
+int positiveInt(const json& c, const char* key, const fs::path& file) {
+    if (!c.contains(key) || !c[key].is_number_integer() || c[key].get<int>() < 1)
+        throw InputError(file.string() + ": \"" + key + "\" must be a positive integer");
+    return c[key].get<int>();
+}
+
+double positiveNumber(const json& c, const char* key, const fs::path& file) {
+    if (!c.contains(key) || !c[key].is_number() || !(c[key].get<double>() > 0))
+        throw InputError(file.string() + ": \"" + key + "\" must be a positive number");
+    return c[key].get<double>();
+}
+
+LatentUnetConfig unetConfig(const json& c, const fs::path& file) {
+    if (c.value("architecture", "") != "latent-unet") throw InputError(file.string() + ": \"architecture\" must be \"latent-unet\"");
+    LatentUnetConfig config;
+    config.latentChannels = positiveInt(c, "latent_channels", file);
+    config.attentionHeads = positiveInt(c, "attention_heads", file);
+    if (!c.contains("channels") || !c["channels"].is_array() || c["channels"].empty())
+        throw InputError(file.string() + ": \"channels\" must be a list of positive integers");
+    config.channels.clear();
+    for (const json& w : c["channels"]) {
+        if (!w.is_number_integer() || w.get<int>() < 1) throw InputError(file.string() + ": \"channels\" must be a list of positive integers");
+        config.channels.push_back(w.get<int>());
+    }
+    return config;
+}
+
+DiscreteSchedule scheduleFrom(const json& c, const fs::path& file) {
+    if (!c.contains("schedule") || !c["schedule"].is_object()) throw InputError(file.string() + ": \"schedule\" is missing");
+    const json& s = c["schedule"];
+    if (s.value("beta_schedule", "") != "scaled_linear")
+        throw InputError(file.string() + ": only the \"scaled_linear\" beta schedule is supported");
+    return DiscreteSchedule(positiveInt(s, "train_steps", file), positiveNumber(s, "beta_start", file), positiveNumber(s, "beta_end", file));
+}
+
+void requireShape(const at::Tensor& t, int64_t c, int64_t h, int64_t w, const char* what) {
+    if (t.dim() != 4 || t.size(1) != c || t.size(2) != h || t.size(3) != w)
+        throw InputError(std::string(what) + " must be [N, " + std::to_string(c) + ", " + std::to_string(h) + ", " + std::to_string(w) +
+                         "], not " + shapeText({t.sizes().data(), t.sizes().size()}));
+}
+
+std::string dtypeName(c10::ScalarType t) {
+    return t == c10::kHalf ? "float16" : t == c10::kBFloat16 ? "bfloat16" : t == c10::kFloat ? "float32" : c10::toString(t);
+}
+
+}  // namespace
+
+DiffusionModel::~DiffusionModel() = default;
+
+std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const ComputeOptions& options) {
+    const c10::Device device = resolveDevice(options.device);
+    const c10::ScalarType dtype = resolveDtype(options.dtype, device);
+    if (options.maxBatch < 1) throw InputError("the largest batch must be 1 or more");
+    const fs::path configPath = dir / "unet.json";
+    const json c = readJsonFile(configPath);
+
+    std::shared_ptr<DiffusionModel> model(new DiffusionModel());
+    model->dir_ = dir;
+    model->maxBatch_ = options.maxBatch;
+    model->schedule_ = scheduleFrom(c, configPath);
+    model->prediction_ = parsePrediction(c.value("prediction", "epsilon"));
+    model->nets_ = std::make_unique<Networks>();
+    Networks& n = *model->nets_;
+    n.autoencoder = loadAutoencoder(dir);
+    const LatentUnetConfig config = unetConfig(c, configPath);
+    if (config.latentChannels != n.autoencoder.network->config().latentChannels)
+        throw InputError(configPath.string() + ": the UNet takes " + std::to_string(config.latentChannels) + " latent channels, the autoencoder makes " +
+                         std::to_string(n.autoencoder.network->config().latentChannels));
+    n.unet = LatentUnet(config);
+    loadStateDict(*n.unet, SafetensorsFile(dir / "unet.safetensors"));
+    n.unet->eval();
+    n.unet->to(device, dtype);
+    n.autoencoder.network->to(device, dtype);
+    model->imageSize_ = n.autoencoder.imageSize;
+    model->latentScale_ = n.autoencoder.latentScale;
+    const int64_t side = model->imageSize_ / 4;
+    model->latentShape_ = {config.latentChannels, side, side};
+    return model;
+}
+
+c10::Device DiffusionModel::device() const { return nets_->unet->parameters().front().device(); }
+c10::ScalarType DiffusionModel::dtype() const { return nets_->unet->parameters().front().scalar_type(); }
+
+at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
+    requireShape(x, latentShape_[0], latentShape_[1], latentShape_[2], "latents");
+    torch::NoGradGuard noGrad;
+    const double alphaBar = schedule_.alphaBar(static_cast<int>(t));
+    std::vector<at::Tensor> parts;
+    for (int64_t i = 0; i < x.size(0); i += maxBatch_) {
+        const at::Tensor xt = x.slice(0, i, std::min(x.size(0), i + maxBatch_)).to(device(), dtype());
+        const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
+        const at::Tensor out = nets_->unet->forward(xt, steps).to(torch::kFloat);
+        parts.push_back(epsilonFromPrediction(prediction_, out, xt.to(torch::kFloat), alphaBar));
+    }
+    return torch::cat(parts).to(x.device(), x.scalar_type());
+}
+
+at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
+    requireShape(images, 3, imageSize_, imageSize_, "images");
+    torch::NoGradGuard noGrad;
+    std::vector<at::Tensor> parts;
+    for (int64_t i = 0; i < images.size(0); i += maxBatch_) {
+        const at::Tensor x = images.slice(0, i, std::min(images.size(0), i + maxBatch_)).to(device(), dtype());
+        parts.push_back(nets_->autoencoder.network->encode(x).to(torch::kCPU, torch::kFloat) * latentScale_);
+    }
+    return torch::cat(parts);
+}
+
+at::Tensor DiffusionModel::decode(const at::Tensor& latents) const {
+    requireShape(latents, latentShape_[0], latentShape_[1], latentShape_[2], "latents");
+    torch::NoGradGuard noGrad;
+    std::vector<at::Tensor> parts;
+    for (int64_t i = 0; i < latents.size(0); i += maxBatch_) {
+        const at::Tensor z = (latents.slice(0, i, std::min(latents.size(0), i + maxBatch_)) / latentScale_).to(device(), dtype());
+        parts.push_back(nets_->autoencoder.network->decode(z).to(torch::kCPU, torch::kFloat));
+    }
+    return torch::cat(parts);
+}
+
+std::string DiffusionModel::describe() const {
+    return dir_.string() + ": " + std::to_string(imageSize_) + "×" + std::to_string(imageSize_) + " images, latent " +
+           std::to_string(latentShape_[0]) + "×" + std::to_string(latentShape_[1]) + "×" + std::to_string(latentShape_[2]) + ", " +
+           predictionName(prediction_) + " prediction, " + device().str() + ", " + dtypeName(dtype());
+}
+
+}  // namespace geo

@@ -1,0 +1,28 @@
+#include "diffusion/sampling.h"
+
+#include <ATen/ATen.h>
+
+#include "common/errors.h"
+#include "nn/image_tensor.h"
+
+namespace geo {
+
+at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps, const SolveControl& control,
+                         const StepCallback& progress) {
+    if (count < 1) throw InputError("the number of samples must be 1 or more");
+    const std::array<int64_t, 3> shape = model.latentShape();
+    auto gen = at::detail::createCPUGenerator(seed);
+    const at::Tensor noise = at::randn({count, shape[0], shape[1], shape[2]}, gen);
+    const int top = model.schedule().ddimTimesteps(steps).front();
+    return ddimSample(model, model.schedule(), noise, top, steps, control, progress);
+}
+
+std::vector<double> roundTripPsnr(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps, const SolveControl& control) {
+    const at::Tensor z = ddimInvert(model, model.schedule(), model.encode(images), timestep, steps, control);
+    const at::Tensor back = model.decode(ddimSample(model, model.schedule(), z, timestep, steps, control));
+    std::vector<double> out;
+    for (int64_t i = 0; i < images.size(0); ++i) out.push_back(psnr(back[i], images[i]));
+    return out;
+}
+
+}  // namespace geo

@@ -1,0 +1,20 @@
+#pragma once
+// Drawing from a latent diffusion model, and the invert-then-sample round trip, on the DDIM grid.
+#include <ATen/core/Tensor.h>
+#include <cstdint>
+
+#include "diffusion/ddim.h"
+#include "diffusion/diffusion_model.h"
+
+namespace geo {
+
+// Latents by DDIM from noise at the grid's top timestep. The noise comes from a CPU generator seeded
+// by `seed`, so a seed gives the same samples on every device.
+at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps = 50, const SolveControl& control = {},
+                         const StepCallback& progress = {});
+
+// Images [N, 3, S, S] → encoded, DDIM-inverted to `timestep`, sampled back and decoded; per-image PSNR (dB).
+std::vector<double> roundTripPsnr(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps = 50,
+                                  const SolveControl& control = {});
+
+}  // namespace geo
