@@ -1,10 +1,13 @@
 // geodesic-cli as scripts call it: each command on a small input, and each kind of bad input
 // ending in one line on standard error and exit status 2.
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "safetensors/safetensors.h"
 
 namespace {
 
@@ -109,6 +112,26 @@ private Q_SLOTS:
         QVERIFY(fail.err.contains("bad.png: not an image"));
         QVERIFY(!QDir(dir.filePath("rec2")).exists());
     }
+    void sampleAndInvertWithTheShippedModel() {
+        QTemporaryDir dir;
+        const Run s = cli({"sample", "--count", "4", "--seed", "5", "--steps", "10", "--out", dir.filePath("a.png")});
+        QVERIFY2(s.code == 0, s.err.constData());
+        QCOMPARE(cli({"sample", "--count", "4", "--seed", "5", "--steps", "10", "--out", dir.filePath("b.png")}).code, 0);
+        const QImage a(dir.filePath("a.png")), b(dir.filePath("b.png"));
+        QCOMPARE(a.size(), QSize(2 * 64 + 2, 2 * 64 + 2));  // a 2×2 grid with a 2-pixel gap
+        QCOMPARE(a, b);                                      // one seed, one picture
+        QVERIFY(s.err.contains("epsilon prediction, cpu, float32"));
+
+        QCOMPARE(cli({"scenes", "--count", "1", "--seed", "1000000007", "--out", dir.filePath("in"), "--size", "80"}).code, 0);
+        const Run inv = cli({"invert", dir.filePath("in/scene_00000.png"), "--noise-level", "0.6", "--out", dir.filePath("z.safetensors")});
+        QVERIFY2(inv.code == 0, inv.err.constData());
+        QVERIFY(inv.err.contains("resized to 64x64"));
+        QVERIFY2(inv.out.contains("timestep 581") && inv.out.contains("PSNR"), inv.out.constData());
+        const geo::SafetensorsFile z(dir.filePath("z.safetensors").toStdString());
+        QVERIFY(z.find("latent") && z.find("clean_latent"));
+        QCOMPARE(z.find("latent")->shape, (std::vector<int64_t>{1, 4, 16, 16}));
+        QCOMPARE(z.metadata().at("timestep"), std::string("581"));
+    }
     void badInputExitsWithTwoAndOneLine_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
@@ -131,6 +154,13 @@ private Q_SLOTS:
         QTest::newRow("missing model") << QStringList{"reconstruct", "--model", "/nonexistent", "x.png", "--out", "/tmp/r"} << "/nonexistent/autoencoder.json";
         QTest::newRow("missing image") << QStringList{"reconstruct", "/nonexistent.png", "--out", "/tmp/r"} << "/nonexistent.png";
         QTest::newRow("bad training") << QStringList{"train", "autoencoder", "--out", "/tmp/geodesic-bad-train", "--steps", "0"} << "training needs";
+        QTest::newRow("sample without count") << QStringList{"sample", "--seed", "1", "--out", "/tmp/s.png"} << "--count";
+        QTest::newRow("sample zero count") << QStringList{"sample", "--count", "0", "--seed", "1", "--out", "/tmp/s.png"} << "1 or more";
+        QTest::newRow("sample on cuda without gpu") << QStringList{"sample", "--count", "1", "--seed", "1", "--out", "/tmp/s.png", "--device", "cuda"} << "no CUDA";
+        QTest::newRow("float16 on cpu") << QStringList{"sample", "--count", "1", "--seed", "1", "--out", "/tmp/s.png", "--dtype", "float16"} << "float16 needs a CUDA device";
+        QTest::newRow("model without unet") << QStringList{"sample", "--model", "/nonexistent", "--count", "1", "--seed", "1", "--out", "/tmp/s.png"} << "/nonexistent/unet.json";
+        QTest::newRow("invert missing image") << QStringList{"invert", "/nonexistent.png", "--out", "/tmp/z.safetensors"} << "/nonexistent.png";
+        QTest::newRow("invert bad level") << QStringList{"invert", "x.png", "--noise-level", "1.5", "--out", "/tmp/z.safetensors"} << "--noise-level";
         QTest::newRow("figure1 unwritable") << QStringList{"figure1", "--out", "/proc/nope"} << "/proc/nope";
     }
     void badInputExitsWithTwoAndOneLine() {

@@ -25,7 +25,9 @@ private Q_SLOTS:
                               "./usr/share/icons/hicolor/scalable/apps/geodesic-explorer.svg",
                               "./usr/share/icons/hicolor/128x128/apps/geodesic-explorer.png",
                               "./usr/share/geodesic-explorer/models/scenes64/autoencoder.safetensors",
-                              "./usr/share/geodesic-explorer/models/scenes64/autoencoder.json"})
+                              "./usr/share/geodesic-explorer/models/scenes64/autoencoder.json",
+                              "./usr/share/geodesic-explorer/models/scenes64/unet.safetensors",
+                              "./usr/share/geodesic-explorer/models/scenes64/unet.json"})
             QVERIFY2(files.contains(f), f);
 
         QProcess info;

@@ -37,11 +37,11 @@ void addModelOptions(CLI::App& c, ModelOptions& o) {
     c.add_option("--dtype", o.compute.dtype, "float32, float16 (CUDA), bfloat16");
 }
 
+// Loads without a word: what the model is gets said once the inputs are read, so that bad input
+// ends in a single line.
 std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o) {
     geo::useAllCoresForTorch();
-    auto model = geo::DiffusionModel::load(o.dir(), o.compute);
-    std::cerr << "model " << model->describe() << '\n';
-    return model;
+    return geo::DiffusionModel::load(o.dir(), o.compute);
 }
 
 // Reads every image first, so a bad file stops the run before any output.
@@ -95,6 +95,7 @@ struct SampleOptions {
 int sample(const SampleOptions& o) {
     if (o.count < 1) throw geo::InputError("--count must be 1 or more");
     const auto model = loadModel(o.model);
+    std::cerr << "model " << model->describe() << '\n';
     const at::Tensor latents = geo::sampleLatents(*model, o.count, o.seed, o.steps, {}, stepProgress("denoising step"));
     const at::Tensor images = model->decode(latents);
     std::vector<geo::RgbImage> tiles;
@@ -115,6 +116,7 @@ int invert(const InvertOptions& o) {
     if (!(o.noiseLevel > 0 && o.noiseLevel <= 1)) throw geo::InputError("--noise-level must lie in (0, 1]");
     const auto model = loadModel(o.model);
     const at::Tensor x = readImages({o.image}, model->imageSize());
+    std::cerr << "model " << model->describe() << '\n';
     const int t = model->schedule().timestepForNoiseLevel(o.noiseLevel, o.steps);
     const at::Tensor z0 = model->encode(x);
     const at::Tensor zt = geo::ddimInvert(*model, model->schedule(), z0, t, o.steps, {}, stepProgress("inversion step"));
@@ -139,6 +141,7 @@ struct EvaluateOptions {
 
 int evaluate(const EvaluateOptions& o) {
     const auto model = loadModel(o.model);
+    std::cerr << "model " << model->describe() << '\n';
     const geo::ModelEvaluation e = geo::evaluateSceneModel(*model, o.count, o.seed, o.roundTrips, o.noiseLevel, [](const std::string& s) {
         std::fprintf(stderr, "\r%-60s", s.c_str());
         std::fflush(stderr);

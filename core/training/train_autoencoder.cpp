@@ -47,12 +47,6 @@ double evaluate(Autoencoder& model, const at::Tensor& images) {
 TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingProgressFn& progress, const SolveControl& control) {
     if (job.batch < 1 || job.trainScenes < job.batch || job.evalScenes < 1)
         throw InputError("autoencoder training needs a batch of 1 or more, at least a batch of scenes, and held-out scenes");
-    if (progress) progress({0, job.steps, 0, -1, "", 0, "preparing"});
-    const at::Tensor train = renderSceneTensor(job.dataSeed, job.trainScenes);
-    const at::Tensor heldOut = renderSceneTensor(kHeldOutSeeds, job.evalScenes);
-
-    torch::manual_seed(job.dataSeed);
-    Autoencoder model(job.config);
     TrainingLoop loop;
     loop.out = job.out;
     loop.config = configJson(job);
@@ -62,6 +56,13 @@ TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingPr
     loop.seed = job.dataSeed;
     loop.resume = job.resume;
     loop.heldOutLabel = "held-out PSNR (dB)";
+    validateTrainingLoop(loop);
+    if (progress) progress({0, job.steps, 0, -1, "", 0, "preparing"});
+    const at::Tensor train = renderSceneTensor(job.dataSeed, job.trainScenes);
+    const at::Tensor heldOut = renderSceneTensor(kHeldOutSeeds, job.evalScenes);
+
+    torch::manual_seed(job.dataSeed);
+    Autoencoder model(job.config);
     runTrainingLoop(
         loop, *model, nullptr,
         [&](int, at::Generator& gen) {

@@ -58,9 +58,21 @@ at::Tensor noised(const at::Tensor& x0, const at::Tensor& eps, const at::Tensor&
 DiffusionTrainingResult trainDiffusion(const DiffusionTraining& job, const TrainingProgressFn& progress, const SolveControl& control) {
     if (job.batch < 1 || job.trainScenes < job.batch || job.evalScenes < 1)
         throw InputError("diffusion training needs a batch of 1 or more, at least a batch of scenes, and held-out scenes");
-    if (!(job.emaDecay >= 0 && job.emaDecay < 1)) throw InputError("the moving-average decay must lie in [0, 1)");
-    if (progress) progress({0, job.steps, 0, -1, "", 0, "preparing"});
     const LoadedAutoencoder ae = loadAutoencoder(job.autoencoder);
+    TrainingLoop loop;
+    loop.out = job.out;
+    loop.config = configJson(job, ae.latentScale);
+    loop.steps = job.steps;
+    loop.checkpointEvery = job.checkpointEvery;
+    loop.learningRate = job.learningRate;
+    loop.warmupSteps = job.warmupSteps;
+    loop.clipGradNorm = 1.0;
+    loop.emaDecay = job.emaDecay;
+    loop.seed = job.dataSeed;
+    loop.resume = job.resume;
+    loop.heldOutLabel = "held-out ε loss";
+    validateTrainingLoop(loop);
+    if (progress) progress({0, job.steps, 0, -1, "", 0, "preparing"});
     const at::Tensor train = sceneLatents(ae, job.dataSeed, job.trainScenes);
     const at::Tensor heldOut = sceneLatents(ae, kHeldOutSeeds, job.evalScenes);
 
@@ -89,18 +101,6 @@ DiffusionTrainingResult trainDiffusion(const DiffusionTraining& job, const Train
         return total / evalEps.numel();
     };
 
-    TrainingLoop loop;
-    loop.out = job.out;
-    loop.config = configJson(job, ae.latentScale);
-    loop.steps = job.steps;
-    loop.checkpointEvery = job.checkpointEvery;
-    loop.learningRate = job.learningRate;
-    loop.warmupSteps = job.warmupSteps;
-    loop.clipGradNorm = 1.0;
-    loop.emaDecay = job.emaDecay;
-    loop.seed = job.dataSeed;
-    loop.resume = job.resume;
-    loop.heldOutLabel = "held-out ε loss";
     runTrainingLoop(
         loop, *model, job.emaDecay > 0 ? ema.ptr().get() : nullptr,
         [&](int, at::Generator& gen) {

@@ -50,10 +50,17 @@ void copyWeights(const torch::nn::Module& from, torch::nn::Module& to) {
     for (auto& b : to.named_buffers(true)) b.value().copy_(buffers[b.key()]);
 }
 
+void validateTrainingLoop(const TrainingLoop& loop) {
+    if (loop.steps < 1 || loop.checkpointEvery < 1) throw InputError("training needs at least one step and a checkpoint interval of 1 or more");
+    if (!(loop.learningRate > 0)) throw InputError("the learning rate must be positive");
+    if (!(loop.emaDecay >= 0 && loop.emaDecay < 1)) throw InputError("the moving-average decay must lie in [0, 1)");
+    if (loop.warmupSteps < 0 || loop.clipGradNorm < 0) throw InputError("warm-up steps and gradient clipping must not be negative");
+}
+
 void runTrainingLoop(const TrainingLoop& loop, torch::nn::Module& model, torch::nn::Module* ema,
                      const std::function<at::Tensor(int, at::Generator&)>& loss, const std::function<double()>& heldOut,
                      const TrainingProgressFn& progress, const SolveControl& control) {
-    if (loop.steps < 1 || loop.checkpointEvery < 1) throw InputError("training needs at least one step and a checkpoint interval of 1 or more");
+    validateTrainingLoop(loop);
     if (loop.emaDecay > 0 && !ema) throw InputError("a moving average needs a module to hold it");
     ensureFolder(loop.out);
     const fs::path weights = loop.out / "checkpoint.safetensors", emaFile = loop.out / "ema.safetensors",

@@ -54,6 +54,9 @@ void runTrainingLoop(const TrainingLoop& loop, torch::nn::Module& model, torch::
                      const std::function<double()>& heldOut, const TrainingProgressFn& progress = {},
                      const SolveControl& control = {});
 
+// InputError when the loop's settings cannot run (trainers check before their slow preparation).
+void validateTrainingLoop(const TrainingLoop& loop);
+
 // Copies parameters and buffers of `from` into `to` (same architecture).
 void copyWeights(const torch::nn::Module& from, torch::nn::Module& to);
 
