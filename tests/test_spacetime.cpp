@@ -8,6 +8,7 @@
 #include "field/gaussian_mixture.h"
 #include "spacetime/mixture_denoiser.h"
 #include "spacetime/pf_ode.h"
+#include "spacetime/spacetime_bvp.h"
 #include "spacetime/spacetime_energy.h"
 
 using namespace geo;
@@ -114,6 +115,60 @@ private Q_SLOTS:
             QVERIFY2(std::abs(e.codeEnergy - c[2]) < 1e-6 * c[2], qPrintable(QString::number(e.codeEnergy, 'f', 9)));
             QVERIFY(std::abs(e.codeEnergy - c[3]) < 5e-3 * c[3]);
             QCOMPARE(e.negativeSegments, 0);
+        }
+    }
+    void energyGradientMatchesFiniteDifferences() {
+        // The analytic-η / central-difference-μ gradient against differences of the energy itself.
+        const MixtureDenoiser q(toyMixture());
+        const LinearLogSnr s;
+        Eigen::MatrixXd z(6, 2);
+        z << -2.0, 0.3, -1.0, 0.45, 0.2, 0.6, 0.9, 0.5, 1.6, 0.42, 2.0, 0.4;
+        Eigen::MatrixXd g;
+        spacetimeEnergyGradient(q, s, z, &g);
+        for (int i = 0; i < 6; ++i)
+            for (int k = 0; k < 2; ++k) {
+                Eigen::MatrixXd up = z, down = z;
+                up(i, k) += 1e-6;
+                down(i, k) -= 1e-6;
+                const double fd = (spacetimeEnergyGradient(q, s, up, nullptr) - spacetimeEnergyGradient(q, s, down, nullptr)) / 2e-6;
+                QVERIFY2(std::abs(fd - g(i, k)) < 1e-4 * std::max(1.0, std::abs(fd)), qPrintable(QString("%1,%2: %3 vs %4").arg(i).arg(k).arg(fd).arg(g(i, k))));
+            }
+    }
+    void figure1Geodesic() {
+        // §14.3: (t, x) = (0.35, −2.3) → (0.40, 2.0), 2 nodes, 128 points, Adam 0.1 for 1 000 steps:
+        // Σ Δη·Δμ = 0.34587 on the geodesic, 1.99945 on the straight line; every segment positive.
+        const MixtureDenoiser q(toyMixture());
+        const LinearLogSnr s;
+        Eigen::VectorXd a(2), b(2);
+        a << -2.3, 0.35;
+        b << 2.0, 0.40;
+        SpacetimeBvpOptions o;
+        o.nodes = 2;
+        o.points = 128;
+        o.maxSteps = 0;
+        QVERIFY(std::abs(solveSpacetimeBvp(q, s, a, b, o).energy.codeEnergy - 1.99945) < 1e-5);
+        o.maxSteps = 1000;
+        const SpacetimeBvpResult r = solveSpacetimeBvp(q, s, a, b, o);
+        qInfo("figure 1 geodesic: energy %.5f, length %.3f, %d steps", r.energy.codeEnergy, r.energy.length, r.steps);
+        QVERIFY(r.energy.codeEnergy < 0.34587 * 1.001);
+        QCOMPARE(r.energy.negativeSegments, 0);
+        QVERIFY(r.path.t.maxCoeff() > 0.5);  // it rises through noise (the reference: t = 0.5567)
+    }
+    void geodesicsBetweenProbabilityFlowEnds() {
+        // §14.4: between the PF-ODE's ends (1, x_T) and (0.1, x_0.1), 10 nodes, 512 points. The
+        // reference reaches 0.09895, 0.08639, 0.10197; the issue asks for these within 1% or lower.
+        const MixtureDenoiser q(toyMixture());
+        const LinearLogSnr s;
+        const double cases[][2] = {{1.0, 0.09895340}, {0.0, 0.08639110}, {-1.0, 0.10196736}};
+        for (const auto& c : cases) {
+            const SpacetimePath pf = integrateProbabilityFlow(q, s, Eigen::VectorXd::Constant(1, c[0]));
+            Eigen::VectorXd a(2), b(2);
+            a << c[0], 1.0;
+            b << pf.x(512, 0), 0.1;
+            const SpacetimeBvpResult r = solveSpacetimeBvp(q, s, a, b);
+            qInfo("x_T = %g: geodesic energy %.8f (reference %.8f), length %.3f, %d steps", c[0], r.energy.codeEnergy, c[1], r.energy.length, r.steps);
+            QVERIFY(r.energy.codeEnergy <= 1.01 * c[1]);
+            QCOMPARE(r.energy.negativeSegments, 0);
         }
     }
 };

@@ -1,0 +1,44 @@
+#pragma once
+// The spacetime boundary-value problem: the curve between two fixed points z = (x, t) of least
+// Fisher–Rao energy. The curve is the reference's spline (spline_curve.h) evaluated at `points`
+// points; its weights are optimised by Adam on the reference code's energy Σ Δη·Δμ, with the
+// gradient through exact η Jacobians and central-difference μ Jacobians (D + 1 coordinates per point).
+//
+// Stopping rule: at most maxSteps Adam steps; earlier when the best energy so far has improved by less
+// than `tolerance` (relative) over the last `window` steps. The best curve seen is returned.
+#include <Eigen/Dense>
+
+#include "solver/solve_control.h"
+#include "spacetime/denoiser.h"
+#include "spacetime/log_snr_schedule.h"
+#include "spacetime/spacetime_energy.h"
+#include "spacetime/spline_curve.h"
+
+namespace geo {
+
+struct SpacetimeBvpOptions {
+    int points = 512;
+    int nodes = 10;
+    SplineCurve::Continuity continuity = SplineCurve::Continuity::Reference;
+    double learningRate = 0.1;  // Adam, β = (0.9, 0.999), ε = 1e-8: the reference's toy settings
+    int maxSteps = 2000;
+    double tolerance = 1e-7;
+    int window = 100;
+};
+
+struct SpacetimeBvpResult {
+    SpacetimePath path;
+    SpacetimeEnergy energy;
+    int steps = 0;
+    bool converged = false;  // the tolerance rule fired before maxSteps
+};
+
+// A spacetime point as [x₁, …, x_D, t].
+SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::VectorXd& from,
+                                     const Eigen::VectorXd& to, const SpacetimeBvpOptions& options = {}, const SolveControl& control = {});
+
+// Σ Δη·Δμ of the curve at these points and its gradient with respect to every point ([x, t] rows).
+double spacetimeEnergyGradient(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::MatrixXd& points,
+                               Eigen::MatrixXd* gradient);
+
+}  // namespace geo
