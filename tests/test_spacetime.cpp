@@ -145,6 +145,9 @@ private Q_SLOTS:
         SpacetimeBvpOptions o;
         o.nodes = 2;
         o.points = 128;
+        o.optimizer = SpacetimeBvpOptions::Optimizer::Adam;
+        o.window = 100;
+        o.tolerance = 1e-7;
         o.maxSteps = 0;
         QVERIFY(std::abs(solveSpacetimeBvp(q, s, a, b, o).energy.codeEnergy - 1.99945) < 1e-5);
         o.maxSteps = 1000;
@@ -153,6 +156,14 @@ private Q_SLOTS:
         QVERIFY(r.energy.codeEnergy < 0.34587 * 1.001);
         QCOMPARE(r.energy.negativeSegments, 0);
         QVERIFY(r.path.t.maxCoeff() > 0.5);  // it rises through noise (the reference: t = 0.5567)
+        // The default optimiser (L-BFGS) finds the same curve.
+        o.optimizer = SpacetimeBvpOptions::Optimizer::Lbfgs;
+        o.window = 10;
+        o.tolerance = 1e-6;
+        const SpacetimeBvpResult l = solveSpacetimeBvp(q, s, a, b, o);
+        qInfo("figure 1 by L-BFGS: energy %.6f in %d steps", l.energy.codeEnergy, l.steps);
+        QVERIFY(l.energy.codeEnergy < 0.34587 * 1.001);
+        QVERIFY((l.path.x - r.path.x).cwiseAbs().maxCoeff() < 1e-2 && (l.path.t - r.path.t).cwiseAbs().maxCoeff() < 1e-3);
     }
     void geodesicsBetweenProbabilityFlowEnds() {
         // §14.4: between the PF-ODE's ends (1, x_T) and (0.1, x_0.1), 10 nodes, 512 points. The

@@ -1,6 +1,7 @@
 #include "spacetime/mixture_denoiser.h"
 
 #include <Eigen/Cholesky>
+#include <Eigen/LU>
 #include <cmath>
 #include <numbers>
 
@@ -10,26 +11,38 @@ namespace geo {
 
 namespace {
 
+template <int D>
 struct Component {
-    double logWeight;  // log π_k + log N(x; α m_k, C_k)
-    Eigen::VectorXd mean;
-    double covarianceTrace;
+    double logWeight = 0;  // log π_k + log N(x; α m_k, C_k)
+    Eigen::Matrix<double, D, 1> mean;
+    double covarianceTrace = 0;
 };
 
-Component posteriorComponent(const GaussianMixture& q, int k, const Eigen::VectorXd& x, double a, double s) {
-    const Eigen::MatrixXd& S = q.covariances()[k];
-    const Eigen::VectorXd& m = q.means()[k];
+// One component of the posterior at x. D fixed (1, 2) avoids every allocation: the toy solvers call
+// this millions of times; Eigen::Dynamic serves any dimension.
+template <int D>
+Component<D> posteriorComponent(const GaussianMixture& q, int k, const Eigen::Matrix<double, D, 1>& x, double a, double s) {
+    using Matrix = Eigen::Matrix<double, D, D>;
+    const Matrix S = q.covariances()[k];
+    const Eigen::Matrix<double, D, 1> m = q.means()[k];
     const int d = static_cast<int>(x.size());
-    const Eigen::MatrixXd C = a * a * S + s * s * Eigen::MatrixXd::Identity(d, d);
-    const Eigen::LLT<Eigen::MatrixXd> llt(C);
-    const Eigen::VectorXd r = x - a * m;
-    const Eigen::VectorXd cInvR = llt.solve(r);
-    const Eigen::MatrixXd L = llt.matrixL();
-    const double logDet = 2 * L.diagonal().array().log().sum();
-    Component c;
+    const Matrix C = a * a * S + s * s * Matrix::Identity(d, d);
+    const Eigen::Matrix<double, D, 1> r = x - a * m;
+    Matrix cInv;
+    double logDet;
+    if constexpr (D == Eigen::Dynamic) {
+        const Eigen::LLT<Matrix> llt(C);
+        cInv = llt.solve(Matrix::Identity(d, d));
+        logDet = 2 * Matrix(llt.matrixL()).diagonal().array().log().sum();
+    } else {
+        cInv = C.inverse();
+        logDet = std::log(C.determinant());
+    }
+    const Eigen::Matrix<double, D, 1> cInvR = cInv * r;
+    Component<D> c;
     c.logWeight = std::log(q.weights()[k]) - 0.5 * (r.dot(cInvR) + logDet + d * std::log(2 * std::numbers::pi));
     c.mean = m + a * S * cInvR;
-    c.covarianceTrace = S.trace() - a * a * (S * llt.solve(S)).trace();
+    c.covarianceTrace = S.trace() - a * a * (S * cInv * S).trace();
     return c;
 }
 
@@ -39,39 +52,49 @@ void checkLevels(const Points& x, const Eigen::VectorXd& alpha, const Eigen::Vec
     if (!((sigma.array() > 0).all() && (alpha.array() > 0).all())) throw InputError("noise levels need α > 0 and σ > 0");
 }
 
+template <int D>
+PosteriorMoments moments(const GaussianMixture& q, const Points& x, const Eigen::VectorXd& alpha, const Eigen::VectorXd& sigma) {
+    const int n = static_cast<int>(x.rows()), d = q.dim(), K = q.components();
+    PosteriorMoments out{Points(n, d), Eigen::VectorXd(n), Eigen::VectorXd(n)};
+    std::vector<Component<D>> parts(K);
+    std::vector<double> r(K);
+    for (int i = 0; i < n; ++i) {
+        const Eigen::Matrix<double, D, 1> xi = x.row(i).transpose();
+        double top = -INFINITY;
+        for (int k = 0; k < K; ++k) {
+            parts[k] = posteriorComponent<D>(q, k, xi, alpha[i], sigma[i]);
+            top = std::max(top, parts[k].logWeight);
+        }
+        double total = 0;
+        for (int k = 0; k < K; ++k) total += r[k] = std::exp(parts[k].logWeight - top);
+        Eigen::Matrix<double, D, 1> mean = Eigen::Matrix<double, D, 1>::Zero(d);
+        double second = 0, within = 0;
+        for (int k = 0; k < K; ++k) {
+            r[k] /= total;
+            mean += r[k] * parts[k].mean;
+            second += r[k] * (parts[k].covarianceTrace + parts[k].mean.squaredNorm());
+            within += r[k] * parts[k].covarianceTrace;
+        }
+        // tr Cov = Σ r_k (tr Σ̃_k + ‖m̃_k − E‖²): the spread between components computed directly, not as
+        // E‖x₀‖² − ‖E‖², which cancels badly when the posterior is tight.
+        double between = 0;
+        for (int k = 0; k < K; ++k) between += r[k] * (parts[k].mean - mean).squaredNorm();
+        out.mean.row(i) = mean.transpose();
+        out.secondMoment[i] = second;
+        out.divergence[i] = alpha[i] / (sigma[i] * sigma[i]) * (within + between);
+    }
+    return out;
+}
+
 }  // namespace
 
 PosteriorMoments MixtureDenoiser::moments(const Points& x, const Eigen::VectorXd& alpha, const Eigen::VectorXd& sigma) const {
     checkLevels(x, alpha, sigma, dim());
-    const int n = static_cast<int>(x.rows()), d = dim(), K = data_->components();
-    PosteriorMoments out{Points(n, d), Eigen::VectorXd(n), Eigen::VectorXd(n)};
-    std::vector<Component> parts(K);
-    for (int i = 0; i < n; ++i) {
-        const Eigen::VectorXd xi = x.row(i).transpose();
-        double top = -INFINITY;
-        for (int k = 0; k < K; ++k) {
-            parts[k] = posteriorComponent(*data_, k, xi, alpha[i], sigma[i]);
-            top = std::max(top, parts[k].logWeight);
-        }
-        double total = 0;
-        for (const Component& c : parts) total += std::exp(c.logWeight - top);
-        Eigen::VectorXd mean = Eigen::VectorXd::Zero(d);
-        double second = 0, withinTrace = 0;
-        for (const Component& c : parts) {
-            const double r = std::exp(c.logWeight - top) / total;
-            mean += r * c.mean;
-            second += r * (c.covarianceTrace + c.mean.squaredNorm());
-            withinTrace += r * c.covarianceTrace;
-        }
-        out.mean.row(i) = mean.transpose();
-        out.secondMoment[i] = second;
-        // tr Cov = Σ r_k (tr Σ̃_k + ‖m̃_k − E‖²): the spread between components computed directly, not as
-        // E‖x₀‖² − ‖E‖², which cancels badly when the posterior is tight.
-        double between = 0;
-        for (const Component& c : parts) between += std::exp(c.logWeight - top) / total * (c.mean - mean).squaredNorm();
-        out.divergence[i] = alpha[i] / (sigma[i] * sigma[i]) * (withinTrace + between);
+    switch (dim()) {
+        case 1: return geo::moments<1>(*data_, x, alpha, sigma);
+        case 2: return geo::moments<2>(*data_, x, alpha, sigma);
+        default: return geo::moments<Eigen::Dynamic>(*data_, x, alpha, sigma);
     }
-    return out;
 }
 
 Eigen::VectorXd MixtureDenoiser::logMarginal(const Points& x, const Eigen::VectorXd& alpha, const Eigen::VectorXd& sigma) const {
@@ -81,7 +104,7 @@ Eigen::VectorXd MixtureDenoiser::logMarginal(const Points& x, const Eigen::Vecto
         double top = -INFINITY;
         std::vector<double> logs;
         for (int k = 0; k < data_->components(); ++k) {
-            logs.push_back(posteriorComponent(*data_, k, x.row(i).transpose(), alpha[i], sigma[i]).logWeight);
+            logs.push_back(posteriorComponent<Eigen::Dynamic>(*data_, k, Eigen::VectorXd(x.row(i).transpose()), alpha[i], sigma[i]).logWeight);
             top = std::max(top, logs.back());
         }
         double total = 0;

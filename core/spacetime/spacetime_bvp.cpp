@@ -60,41 +60,108 @@ double spacetimeEnergyGradient(const Denoiser& denoiser, const LogSnrSchedule& s
     return energy;
 }
 
+namespace {
+
+// The stopping rule of the header: the best energy over the last `window` steps.
+class Progress {
+public:
+    explicit Progress(int window) : window_(window) {}
+    bool stalled(double best, double tolerance) {
+        history_.push_back(best);
+        if (static_cast<int>(history_.size()) > window_) history_.pop_front();
+        return static_cast<int>(history_.size()) == window_ && history_.front() - history_.back() < tolerance * std::abs(history_.back());
+    }
+
+private:
+    int window_;
+    std::deque<double> history_;
+};
+
+}  // namespace
+
 SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::VectorXd& from,
                                      const Eigen::VectorXd& to, const SpacetimeBvpOptions& o, const SolveControl& control) {
     if (from.size() != denoiser.dim() + 1 || to.size() != denoiser.dim() + 1)
         throw InputError("spacetime endpoints need " + std::to_string(denoiser.dim()) + " coordinates and a time");
     if (o.points < 3 || o.maxSteps < 0 || o.window < 1 || !(o.learningRate > 0)) throw InputError("invalid spacetime BVP options");
     const SplineCurve curve(from, to, o.nodes, o.continuity);
-    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(curve.nodes(), curve.dims()), m = w, v = w, best = w, pointGradient;
-    double bestEnergy = INFINITY;
-    std::deque<double> history;  // best energy at each of the last `window` steps
-    SpacetimeBvpResult result;
-    for (int step = 0;; ++step) {
+    const Eigen::Index params = static_cast<Eigen::Index>(curve.nodes()) * curve.dims();
+    // Energy and gradient as functions of the flattened weights.
+    auto evaluate = [&](const Eigen::VectorXd& w, Eigen::VectorXd* g) {
         control.throwIfCancelled();
-        const double e = spacetimeEnergyGradient(denoiser, schedule, curve.evaluate(w, o.points), &pointGradient);
+        const Eigen::MatrixXd W = Eigen::Map<const Eigen::MatrixXd>(w.data(), curve.nodes(), curve.dims());
+        Eigen::MatrixXd pointGradient;
+        const double e = spacetimeEnergyGradient(denoiser, schedule, curve.evaluate(W, o.points), g ? &pointGradient : nullptr);
+        if (g) {
+            const Eigen::MatrixXd G = curve.pullBack(pointGradient);
+            *g = Eigen::Map<const Eigen::VectorXd>(G.data(), params);
+        }
+        return e;
+    };
+    Eigen::VectorXd w = Eigen::VectorXd::Zero(params), g, best = w;
+    double e = evaluate(w, &g), bestEnergy = e;
+    if (!std::isfinite(e) || !g.allFinite()) throw InputError("the spacetime energy is not finite on the straight line between the endpoints");
+    Progress progress(o.window);
+    SpacetimeBvpResult result;
+    std::deque<std::pair<Eigen::VectorXd, Eigen::VectorXd>> memory;  // L-BFGS (s, y) pairs
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(params), v = m;       // Adam moments
+    for (int step = 1; step <= o.maxSteps; ++step) {
+        result.steps = step;
+        if (o.optimizer == SpacetimeBvpOptions::Optimizer::Adam) {
+            constexpr double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+            m = b1 * m + (1 - b1) * g;
+            v = b2 * v + (1 - b2) * g.cwiseProduct(g);
+            const double c1 = 1 - std::pow(b1, step), c2 = 1 - std::pow(b2, step);
+            w.array() -= o.learningRate * (m.array() / c1) / ((v.array() / c2).sqrt() + eps);
+            e = evaluate(w, &g);
+        } else {
+            // Two-loop recursion for the direction, then backtracking until Armijo's condition holds.
+            Eigen::VectorXd q = g;
+            std::vector<double> alphas;
+            for (auto it = memory.rbegin(); it != memory.rend(); ++it) {
+                alphas.push_back(it->first.dot(q) / it->second.dot(it->first));
+                q -= alphas.back() * it->second;
+            }
+            if (!memory.empty()) q *= memory.back().first.dot(memory.back().second) / memory.back().second.squaredNorm();
+            for (size_t i = 0; i < memory.size(); ++i) {
+                const auto& [s, y] = memory[i];
+                q += s * (alphas[memory.size() - 1 - i] - y.dot(q) / y.dot(s));
+            }
+            Eigen::VectorXd direction = -q;
+            if (direction.dot(g) >= 0) {  // not a descent direction: restart from the gradient
+                memory.clear();
+                direction = -g;
+            }
+            double stepSize = memory.empty() ? std::min(1.0, 1.0 / g.norm()) : 1.0;
+            Eigen::VectorXd wNext, gNext;
+            double eNext = INFINITY;
+            for (int tries = 0; tries < 40; ++tries, stepSize *= 0.5) {
+                wNext = w + stepSize * direction;
+                eNext = evaluate(wNext, &gNext);
+                if (std::isfinite(eNext) && gNext.allFinite() && eNext <= e + 1e-4 * stepSize * direction.dot(g)) break;
+            }
+            if (!(eNext <= e)) break;  // no step lowers the energy: a minimum to the line search's resolution
+            const Eigen::VectorXd s = wNext - w, y = gNext - g;
+            if (s.dot(y) > 1e-12 * s.norm() * y.norm()) {
+                memory.emplace_back(s, y);
+                if (memory.size() > 8) memory.pop_front();
+            }
+            w = wNext;
+            g = gNext;
+            e = eNext;
+        }
         if (std::isfinite(e) && e < bestEnergy) {
             bestEnergy = e;
             best = w;
         }
-        history.push_back(bestEnergy);
-        if (static_cast<int>(history.size()) > o.window) history.pop_front();
-        result.steps = step;
-        if (static_cast<int>(history.size()) == o.window && history.front() - history.back() < o.tolerance * std::abs(history.back())) {
+        if (progress.stalled(bestEnergy, o.tolerance)) {
             result.converged = true;
             break;
         }
-        if (step == o.maxSteps) break;
-        if (!pointGradient.allFinite()) throw InputError("the spacetime energy's gradient is not finite: the curve left the schedule's range");
-        const Eigen::MatrixXd g = curve.pullBack(pointGradient);
-        constexpr double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-        m = b1 * m + (1 - b1) * g;
-        v = b2 * v + (1 - b2) * g.cwiseProduct(g);
-        const double c1 = 1 - std::pow(b1, step + 1), c2 = 1 - std::pow(b2, step + 1);
-        w.array() -= o.learningRate * (m.array() / c1) / ((v.array() / c2).sqrt() + eps);
     }
-    const Eigen::MatrixXd points = curve.evaluate(best, o.points);
-    result.path = asPath(points);
+    if (o.optimizer == SpacetimeBvpOptions::Optimizer::Lbfgs && result.steps < o.maxSteps) result.converged = true;
+    const Eigen::MatrixXd W = Eigen::Map<const Eigen::MatrixXd>(best.data(), curve.nodes(), curve.dims());
+    result.path = asPath(curve.evaluate(W, o.points));
     result.energy = spacetimeEnergy(denoiser, schedule, result.path);
     return result;
 }

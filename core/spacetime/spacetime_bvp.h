@@ -20,10 +20,11 @@ struct SpacetimeBvpOptions {
     int points = 512;
     int nodes = 10;
     SplineCurve::Continuity continuity = SplineCurve::Continuity::Reference;
+    enum class Optimizer { Lbfgs, Adam } optimizer = Optimizer::Lbfgs;
     double learningRate = 0.1;  // Adam, β = (0.9, 0.999), ε = 1e-8: the reference's toy settings
     int maxSteps = 2000;
-    double tolerance = 1e-7;
-    int window = 100;
+    double tolerance = 1e-6;
+    int window = 10;            // steps; Adam's noisy descent wants ~100
 };
 
 struct SpacetimeBvpResult {
