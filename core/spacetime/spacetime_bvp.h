@@ -23,7 +23,7 @@ struct SpacetimeBvpOptions {
     enum class Optimizer { Lbfgs, Adam } optimizer = Optimizer::Lbfgs;
     double learningRate = 0.1;  // Adam, β = (0.9, 0.999), ε = 1e-8: the reference's toy settings
     int maxSteps = 2000;
-    double tolerance = 1e-6;
+    double tolerance = 1e-5;
     int window = 10;            // steps; Adam's noisy descent wants ~100
 };
 
