@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "model_commands.h"
 #include "scene_commands.h"
+#include "spacetime_commands.h"
 #include "toy_commands.h"
 #include "train_commands.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::function<int()> run;
     cli::addToyCommands(app, run);
+    cli::addSpacetimeCommands(app, run);
     cli::addSceneCommands(app, run);
     cli::addTrainCommands(app, run);
     cli::addModelCommands(app, run);

@@ -1,10 +1,9 @@
 #include "toy_commands.h"
 
-#include <charconv>
-#include <cmath>
 #include <iostream>
 #include <memory>
 
+#include "cli_values.h"
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "curve/polyline.h"
@@ -21,17 +20,7 @@ namespace {
 using geo::InputError;
 
 Eigen::Vector2d parsePair(const std::string& text, const std::string& option) {
-    const auto comma = text.find(',');
-    auto number = [&](std::string_view s) {
-        double v = 0;
-        while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v))
-            throw InputError(option + " expects two numbers as X,Y, got \"" + text + "\"");
-        return v;
-    };
-    if (comma == std::string::npos) throw InputError(option + " expects two numbers as X,Y, got \"" + text + "\"");
-    return {number(std::string_view(text).substr(0, comma)), number(std::string_view(text).substr(comma + 1))};
+    return parseNumbers(text, option, 2, "two numbers as X,Y");
 }
 
 struct SceneOptions {
@@ -52,11 +41,6 @@ struct SceneOptions {
         return s;
     }
 };
-
-void emit(const nlohmann::json& j, const std::string& out) {
-    if (out.empty()) std::cout << j.dump(2) << '\n';
-    else geo::writeFileAtomically(out, j.dump(2) + "\n");
-}
 
 }  // namespace
 
@@ -81,7 +65,7 @@ void addToyCommands(CLI::App& app, std::function<int()>& run) {
             geo::BvpOptions o;
             o.points = *points;
             const geo::ToyBvpOutcome r = geo::solveToyBvp(*s.field, s.from, s.to, o);
-            emit(geo::toyBvpJson(r), *bvpOut);
+            emitJson(geo::toyBvpJson(r), *bvpOut);
             if (!bvpCsv->empty()) geo::writeFileAtomically(*bvpCsv, geo::toyBvpCsv(r));
             return 0;
         };
@@ -104,7 +88,7 @@ void addToyCommands(CLI::App& app, std::function<int()>& run) {
             const geo::ToyScene s = ivp->scene();
             const Eigen::Vector2d v = parsePair(*velocity, "--velocity");
             const geo::Points path = geo::shootDensityGeodesic(*s.field, s.from, v, *length, *steps);
-            emit(geo::toyIvpJson(path, s.field->logDensity(path)), *ivpOut);
+            emitJson(geo::toyIvpJson(path, s.field->logDensity(path)), *ivpOut);
             return 0;
         };
     });

@@ -17,10 +17,17 @@ void printProgress(const geo::TrainingProgress& p) {
         std::fprintf(stderr, "rendering and preparing scenes…\n");
         return;
     }
+    if (p.phase == "done") {
+        std::fprintf(stderr, "done: %s %.5g (final)\n", p.heldOutLabel.c_str(), p.heldOut);
+        return;
+    }
+    constexpr int width = 24;
+    const int filled = p.steps > 0 ? width * p.step / p.steps : width;
     const double eta = p.secondsPerStep * (p.steps - p.step);
-    std::fprintf(stderr, "\rstep %d/%d  loss %.5f  %.2f s/step  eta %dm%02ds", p.step, p.steps, p.loss, p.secondsPerStep,
-                 static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
-    if (p.heldOut >= 0) std::fprintf(stderr, "  %s %.5g%s\n", p.heldOutLabel.c_str(), p.heldOut, p.phase == "done" ? " (final)" : "");
+    std::fprintf(stderr, "\r[%s%s] step %d/%d  loss %.5f  %.2f s/step  eta %dm%02ds", std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), p.step, p.steps, p.loss, p.secondsPerStep, static_cast<int>(eta) / 60,
+                 static_cast<int>(eta) % 60);
+    if (p.heldOut >= 0) std::fprintf(stderr, "  %s %.5g\n", p.heldOutLabel.c_str(), p.heldOut);
     std::fflush(stderr);
 }
 

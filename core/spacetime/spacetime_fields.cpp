@@ -1,0 +1,53 @@
+#include "spacetime/spacetime_fields.h"
+
+#include <algorithm>
+
+#include "common/errors.h"
+#include "field/field_json.h"
+#include "spacetime/mixture_denoiser.h"
+#include "toy/presets.h"
+
+namespace geo {
+
+namespace {
+
+std::shared_ptr<const Denoiser> exactDenoiser(const std::shared_ptr<const Field>& field, const std::string& what) {
+    auto mixture = std::dynamic_pointer_cast<const GaussianMixture>(field);
+    if (!mixture)
+        throw InputError(what + " is not a Gaussian mixture; the spacetime geometry needs an exact denoiser, which this build has only for mixtures");
+    return std::make_shared<MixtureDenoiser>(mixture);
+}
+
+}  // namespace
+
+std::shared_ptr<const GaussianMixture> paperToyMixture() {
+    auto v = [](double a) { return Eigen::VectorXd::Constant(1, a); };
+    const Eigen::MatrixXd c = Eigen::MatrixXd::Constant(1, 1, 0.75 * 0.75);
+    return std::make_shared<GaussianMixture>(std::vector<double>{0.275, 0.45, 0.275}, std::vector<Eigen::VectorXd>{v(-2.5), v(0.5), v(2.5)},
+                                             std::vector<Eigen::MatrixXd>{c, c, c});
+}
+
+std::vector<std::string> spacetimePresetNames() {
+    std::vector<std::string> names{"mixture-1d"};
+    for (const std::string& n : presetNames())
+        if (n != "muller-brown") names.push_back(n);
+    return names;
+}
+
+std::shared_ptr<const Denoiser> spacetimeDenoiserFromPreset(const std::string& name) {
+    if (name == "mixture-1d") return std::make_shared<MixtureDenoiser>(paperToyMixture());
+    if (name == "muller-brown") return exactDenoiser(preset(name).field, "preset \"muller-brown\"");
+    const std::vector<std::string> names = spacetimePresetNames();
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+        std::string known;
+        for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+        throw InputError("unknown preset \"" + name + "\" (known: " + known + ")");
+    }
+    return exactDenoiser(preset(name).field, "preset \"" + name + "\"");
+}
+
+std::shared_ptr<const Denoiser> spacetimeDenoiserFromFile(const std::filesystem::path& path) {
+    return exactDenoiser(loadFieldFile(path), path.string());
+}
+
+}  // namespace geo
