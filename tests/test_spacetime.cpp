@@ -7,6 +7,7 @@
 
 #include "field/gaussian_mixture.h"
 #include "spacetime/mixture_denoiser.h"
+#include "spacetime/hutchinson_denoiser.h"
 #include "spacetime/pf_ode.h"
 #include "spacetime/spacetime_bvp.h"
 #include "spacetime/spacetime_energy.h"
@@ -181,6 +182,41 @@ private Q_SLOTS:
             QVERIFY(r.energy.codeEnergy <= 1.01 * c[1]);
             QCOMPARE(r.energy.negativeSegments, 0);
         }
+    }
+    void hutchinsonAgreesWithTheExactDivergence() {
+        // 2-D mixture (figure 1's shape: correlated components, so the Jacobian has off-diagonal terms
+        // and single probes are noisy). In 1-D a Rademacher probe is exact up to the difference step.
+        auto v2 = [](double a, double b) { return (Eigen::VectorXd(2) << a, b).finished(); };
+        auto c2 = [](double a, double b, double c) { return (Eigen::MatrixXd(2, 2) << a, b, b, c).finished(); };
+        auto q2 = std::make_shared<MixtureDenoiser>(std::make_shared<GaussianMixture>(
+            std::vector<double>{0.5, 0.3, 0.2}, std::vector<Eigen::VectorXd>{v2(-1.5, 0), v2(1.5, 0.3), v2(0, 1.2)},
+            std::vector<Eigen::MatrixXd>{c2(0.3, 0.1, 0.2), c2(0.4, -0.15, 0.3), c2(0.2, 0, 0.5)}));
+        Points x(3, 2);
+        x << -0.4, 0.5, 1.0, -0.2, 0.1, 1.4;
+        const Eigen::VectorXd a = Eigen::VectorXd::Constant(3, 0.8), s = Eigen::VectorXd::Constant(3, 0.6);
+        const PosteriorMoments exact = q2->moments(x, a, s);
+        // Many probes: the estimate's mean converges to the exact divergence; tolerance 4 standard errors
+        // of the single-probe spread.
+        const int probes = 4000;
+        HutchinsonDenoiser one(q2, 1, 0);
+        Eigen::MatrixXd draws(probes, 3);
+        for (int j = 0; j < probes; ++j) {
+            one.reseed(j);
+            draws.row(j) = one.moments(x, a, s).divergence.transpose();
+        }
+        for (int i = 0; i < 3; ++i) {
+            const double mean = draws.col(i).mean(), sd = std::sqrt((draws.col(i).array() - mean).square().sum() / (probes - 1));
+            QVERIFY2(std::abs(mean - exact.divergence[i]) < 4 * sd / std::sqrt(probes) + 1e-6,
+                     qPrintable(QString("%1 vs %2 (sd %3)").arg(mean).arg(exact.divergence[i]).arg(sd)));
+            QVERIFY(sd > 0);  // off-diagonal Jacobian terms make single probes noisy here
+        }
+        // The Tweedie second moment from the estimated divergence equals the exact one when the
+        // divergence is exact: check through the 1-D toy, where one probe is exact.
+        const MixtureDenoiser q1(toyMixture());
+        const HutchinsonDenoiser h1(std::make_shared<MixtureDenoiser>(toyMixture()), 1, 7, 1e-5);
+        const SpacetimePath p = points({{0.35, -2.3}, {0.5, 0.0}, {0.7, 0.3}});
+        const ExponentialCoordinates e = exponentialCoordinates(q1, LinearLogSnr(), p), h = exponentialCoordinates(h1, LinearLogSnr(), p);
+        QVERIFY2((e.mu - h.mu).cwiseAbs().maxCoeff() < 1e-6, qPrintable(QString::number((e.mu - h.mu).cwiseAbs().maxCoeff())));
     }
 };
 
