@@ -100,6 +100,31 @@ private Q_SLOTS:
         other.batch = 2;  // the same settings, more steps: an extension, allowed
         QCOMPARE(trainAutoencoder(other).steps, 4);
     }
+    void newDecoderForAFrozenEncoder() {
+        // A pixel-shuffle decoder trained for an existing encoder: the encoder's weights (so its latent
+        // space and any diffusion model on it) stay exactly as they were, the shared decoder modules
+        // start from the source's, and the folder loads with its head.
+        QTemporaryDir source, fresh;
+        trainAutoencoder(tinyJob(source.path(), 2));
+        AutoencoderTraining job = tinyJob(fresh.path(), 2);
+        job.config.decoderHead = "pixel-shuffle";
+        job.decoderFor = source.path().toStdString();
+        const TrainingResult r = trainAutoencoder(job);
+        const LoadedAutoencoder a = loadAutoencoder(source.path().toStdString()), b = loadAutoencoder(fresh.path().toStdString());
+        QCOMPARE(b.network->config().decoderHead, std::string("pixel-shuffle"));
+        QCOMPARE(r.latentScale, a.latentScale);
+        const auto bp = b.network->named_parameters(true);
+        int encoderTensors = 0;
+        for (const auto& p : a.network->named_parameters(true))
+            if (p.key().rfind("encoder.", 0) == 0) {
+                QVERIFY2(torch::equal(p.value(), bp[p.key()]), p.key().c_str());
+                ++encoderTensors;
+            }
+        QVERIFY(encoderTensors > 0);
+        torch::NoGradGuard noGrad;
+        QCOMPARE(b.network->decode(torch::zeros({1, 4, 16, 16})).sizes().vec(), (std::vector<int64_t>{1, 3, 64, 64}));
+        QVERIFY_THROWS_EXCEPTION(InputError, Autoencoder(AutoencoderConfig{8, 4, "bicubic"}));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestTraining)

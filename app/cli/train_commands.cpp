@@ -45,9 +45,13 @@ void addAutoencoder(CLI::App& train, std::function<int()>& run) {
     ae->add_option("--checkpoint-every", job->checkpointEvery, "steps between checkpoints");
     ae->add_option("--eval-scenes", job->evalScenes, "held-out scenes for the final PSNR");
     ae->add_flag("--resume", job->resume, "continue from the checkpoint in --out");
-    ae->callback([&run, job, out] {
-        run = [job, out] {
+    ae->add_option("--decoder-head", job->config.decoderHead, "upsample or pixel-shuffle (twice as fast to decode)");
+    auto decoderFor = std::make_shared<std::string>();
+    ae->add_option("--decoder-for", *decoderFor, "train only a new decoder for this model folder's frozen encoder");
+    ae->callback([&run, job, out, decoderFor] {
+        run = [job, out, decoderFor] {
             job->out = *out;
+            job->decoderFor = *decoderFor;
             geo::useAllCoresForTorch();
             const geo::TrainingResult r = geo::trainAutoencoder(*job, printProgress);
             std::printf("%s/autoencoder.safetensors: held-out PSNR %.2f dB, latent scale %.5f\n", out->c_str(), r.heldOutPsnr,

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "common/errors.h"
+
 namespace geo {
 
 namespace {
@@ -46,9 +48,16 @@ AutoencoderImpl::AutoencoderImpl(AutoencoderConfig config) : config_(config) {
     encoder_ = register_module("encoder", torch::nn::Sequential(
         conv(3, c), ResBlock(c), conv(c, c2, 3, 2), ResBlock(c2), conv(c2, c2, 3, 2), ResBlock(c2),
         torch::nn::GroupNorm(8, c2), SiLU(), conv(c2, z)));
-    decoder_ = register_module("decoder", torch::nn::Sequential(
-        conv(z, c2), ResBlock(c2), Upsample(), conv(c2, c2), ResBlock(c2), Upsample(), conv(c2, c), ResBlock(c),
-        torch::nn::GroupNorm(8, c), SiLU(), conv(c, 3)));
+    if (config.decoderHead == "upsample")
+        decoder_ = register_module("decoder", torch::nn::Sequential(
+            conv(z, c2), ResBlock(c2), Upsample(), conv(c2, c2), ResBlock(c2), Upsample(), conv(c2, c), ResBlock(c),
+            torch::nn::GroupNorm(8, c), SiLU(), conv(c, 3)));
+    else if (config.decoderHead == "pixel-shuffle")  // the first five modules are the same as above
+        decoder_ = register_module("decoder", torch::nn::Sequential(
+            conv(z, c2), ResBlock(c2), Upsample(), conv(c2, c2), ResBlock(c2), torch::nn::GroupNorm(8, c2), SiLU(), conv(c2, 12),
+            torch::nn::PixelShuffle(2)));
+    else
+        throw InputError("unknown decoder head \"" + config.decoderHead + "\" (expected upsample or pixel-shuffle)");
 }
 
 torch::Tensor AutoencoderImpl::encode(const torch::Tensor& image) const {

@@ -5,11 +5,17 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
 
+#include <string>
+
 namespace geo {
 
 struct AutoencoderConfig {
     int channels = 48;        // width of the first level; the second has twice as many
     int latentChannels = 4;
+    // How the decoder reaches full resolution: "upsample" (nearest ×2, conv and a residual block at
+    // full resolution) or "pixel-shuffle" (a conv to 12 channels at half resolution rearranged into
+    // 2×2 pixels: no full-resolution convolutions, twice as fast).
+    std::string decoderHead = "upsample";
 };
 
 class AutoencoderImpl : public torch::nn::Module {

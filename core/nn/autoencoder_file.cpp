@@ -20,7 +20,10 @@ LoadedAutoencoder loadAutoencoder(const std::filesystem::path& dir) {
     if (c.value("architecture", "") != "autoencoder")
         throw InputError(configPath.string() + ": \"architecture\" must be \"autoencoder\"");
     LoadedAutoencoder out;
-    out.network = Autoencoder(AutoencoderConfig{integer("channels"), integer("latent_channels")});
+    const std::string head = c.value("decoder_head", "upsample");
+    if (head != "upsample" && head != "pixel-shuffle")
+        throw InputError(configPath.string() + ": \"decoder_head\" must be \"upsample\" or \"pixel-shuffle\"");
+    out.network = Autoencoder(AutoencoderConfig{integer("channels"), integer("latent_channels"), head});
     out.imageSize = integer("image_size");
     if (!c.contains("latent_scale") || !c["latent_scale"].is_number() || !(c["latent_scale"].get<double>() > 0))
         throw InputError(configPath.string() + ": \"latent_scale\" must be a positive number");

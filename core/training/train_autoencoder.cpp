@@ -6,6 +6,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "nn/autoencoder_file.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 #include "training/scene_data.h"
@@ -21,6 +22,8 @@ json configJson(const AutoencoderTraining& job) {
     return {{"architecture", "autoencoder"},
             {"channels", job.config.channels},
             {"latent_channels", job.config.latentChannels},
+            {"decoder_head", job.config.decoderHead},
+            {"decoder_for", job.decoderFor.string()},
             {"downsampling", 4},
             {"image_size", 64},
             {"batch", job.batch},
@@ -63,10 +66,32 @@ TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingPr
 
     torch::manual_seed(job.dataSeed);
     Autoencoder model(job.config);
+    const bool decoderOnly = !job.decoderFor.empty();
+    if (decoderOnly) {
+        const LoadedAutoencoder source = loadAutoencoder(job.decoderFor);
+        if (source.network->config().channels != job.config.channels || source.network->config().latentChannels != job.config.latentChannels)
+            throw InputError(job.decoderFor.string() + ": its autoencoder has other widths than the decoder to train (--channels)");
+        torch::NoGradGuard noGrad;
+        const auto from = source.network->named_parameters(true);
+        for (auto& p : model->named_parameters(true)) {
+            const torch::Tensor* s = from.find(p.key());
+            if (s && s->sizes() == p.value().sizes()) p.value().copy_(*s);
+        }
+        for (auto& p : model->named_parameters(true))
+            if (p.key().rfind("encoder.", 0) == 0) p.value().set_requires_grad(false);
+    }
     runTrainingLoop(
         loop, *model, nullptr,
         [&](int, at::Generator& gen) {
             const at::Tensor x = train.index_select(0, at::randint(job.trainScenes, {job.batch}, gen, at::kLong));
+            if (decoderOnly) {
+                at::Tensor z;
+                {
+                    torch::NoGradGuard noGrad;
+                    z = model->encode(x);
+                }
+                return torch::mse_loss(model->decode(z), x);
+            }
             const at::Tensor z = model->encode(x);
             // Reconstruction, with a light pull on the latent so its scale stays put.
             return torch::mse_loss(model->decode(z), x) + 1e-4 * z.pow(2).mean();

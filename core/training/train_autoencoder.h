@@ -20,6 +20,10 @@ struct AutoencoderTraining {
     int checkpointEvery = 250;
     int evalScenes = 256;        // held-out, from seeds kHeldOutSeeds + …
     bool resume = false;         // continue from out/ when it holds a checkpoint
+    // When set: a model folder whose encoder is kept, frozen, while only a new decoder (config's head)
+    // is trained on its latents: the latent space, and every diffusion model trained on it, stay valid.
+    // Decoder modules the two heads share start from that folder's decoder.
+    std::filesystem::path decoderFor;
 };
 
 struct TrainingResult {
