@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     const double unet = medianMs(51, [&] { model->epsilon(z, 581); sync(); });
     const double decode = medianMs(51, [&] { model->decode(z); sync(); });
     const double encode = medianMs(51, [&] { model->encode(images); sync(); });
-    const double roundTrip = medianMs(5, [&] { geo::roundTripPsnr(*model, images, 581); });
+    const double roundTrip = medianMs(5, [&] { geo::ddimRoundTrip(*model, images, 581); });
     std::printf("%-34s %10s\n", "batch of 16", "median ms");
     std::printf("%-34s %10.1f\n", "UNet evaluation (ε)", unet);
     std::printf("%-34s %10.1f\n", "decode", decode);

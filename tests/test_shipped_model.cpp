@@ -38,7 +38,7 @@ private Q_SLOTS:
     void ddimRoundTripAt581() {
         const auto model = DiffusionModel::load(defaultModelDir(), ComputeOptions{"cpu"});
         QCOMPARE(model->schedule().timestepForNoiseLevel(0.6), 581);
-        const std::vector<double> p = roundTripPsnr(*model, renderSceneTensor(kHeldOutSeeds, 16), 581);
+        const std::vector<double> p = ddimRoundTrip(*model, renderSceneTensor(kHeldOutSeeds, 16), 581).psnr;
         const double mean = std::accumulate(p.begin(), p.end(), 0.0) / p.size();
         qInfo("DDIM round trip at 581 over 16 held-out scenes: mean %.2f dB, min %.2f dB", mean, *std::min_element(p.begin(), p.end()));
         QVERIFY(mean >= 28);

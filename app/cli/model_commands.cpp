@@ -118,16 +118,14 @@ int invert(const InvertOptions& o) {
     const at::Tensor x = readImages({o.image}, model->imageSize());
     std::cerr << "model " << model->describe() << '\n';
     const int t = model->schedule().timestepForNoiseLevel(o.noiseLevel, o.steps);
-    const at::Tensor z0 = model->encode(x);
-    const at::Tensor zt = geo::ddimInvert(*model, model->schedule(), z0, t, o.steps, {}, stepProgress("inversion step"));
-    // The check a user wants before building on the latent: does sampling back give the image again?
-    const at::Tensor back = model->decode(geo::ddimSample(*model, model->schedule(), zt, t, o.steps, {}, stepProgress("sampling back step")));
-    geo::saveTensors(o.out, {{"latent", zt}, {"clean_latent", z0}},
+    // Sampling back is the check a user wants before building on the latent.
+    const geo::DdimRoundTrip r = geo::ddimRoundTrip(*model, x, t, o.steps, {}, stepProgress("inversion step"), stepProgress("sampling back step"));
+    geo::saveTensors(o.out, {{"latent", r.inverted}, {"clean_latent", r.clean}},
                      {{"timestep", std::to_string(t)}, {"noise_level", std::to_string(o.noiseLevel)},
                       {"ddim_steps", std::to_string(o.steps)}, {"source", o.image}});
     std::printf("%s: latent at timestep %d (noise level %g), 1x%lldx%lldx%lld; sampled back: PSNR %.2f dB against the input\n", o.out.c_str(), t,
-                o.noiseLevel, static_cast<long long>(zt.size(1)), static_cast<long long>(zt.size(2)), static_cast<long long>(zt.size(3)),
-                geo::psnr(back, x));
+                o.noiseLevel, static_cast<long long>(r.inverted.size(1)), static_cast<long long>(r.inverted.size(2)),
+                static_cast<long long>(r.inverted.size(3)), r.psnr[0]);
     return 0;
 }
 

@@ -49,7 +49,7 @@ ModelEvaluation evaluateSceneModel(const DiffusionModel& model, int count, uint6
     say("round trips");
     e.roundTripTimestep = model.schedule().timestepForNoiseLevel(noiseLevel);
     e.roundTripImages = std::min(roundTripImages, count);
-    const std::vector<double> p = roundTripPsnr(model, heldOutA.slice(0, 0, e.roundTripImages), e.roundTripTimestep, 50, control);
+    const std::vector<double> p = ddimRoundTrip(model, heldOutA.slice(0, 0, e.roundTripImages), e.roundTripTimestep, 50, control).psnr;
     e.roundTripMeanPsnr = std::accumulate(p.begin(), p.end(), 0.0) / p.size();
     e.roundTripMinPsnr = *std::min_element(p.begin(), p.end());
     return e;

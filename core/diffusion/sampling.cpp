@@ -17,12 +17,14 @@ at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, 
     return ddimSample(model, model.schedule(), noise, top, steps, control, progress);
 }
 
-std::vector<double> roundTripPsnr(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps, const SolveControl& control) {
-    const at::Tensor z = ddimInvert(model, model.schedule(), model.encode(images), timestep, steps, control);
-    const at::Tensor back = model.decode(ddimSample(model, model.schedule(), z, timestep, steps, control));
-    std::vector<double> out;
-    for (int64_t i = 0; i < images.size(0); ++i) out.push_back(psnr(back[i], images[i]));
-    return out;
+DdimRoundTrip ddimRoundTrip(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps, const SolveControl& control,
+                            const StepCallback& inversionProgress, const StepCallback& samplingProgress) {
+    DdimRoundTrip r;
+    r.clean = model.encode(images);
+    r.inverted = ddimInvert(model, model.schedule(), r.clean, timestep, steps, control, inversionProgress);
+    r.back = model.decode(ddimSample(model, model.schedule(), r.inverted, timestep, steps, control, samplingProgress));
+    for (int64_t i = 0; i < images.size(0); ++i) r.psnr.push_back(psnr(r.back[i], images[i]));
+    return r;
 }
 
 }  // namespace geo

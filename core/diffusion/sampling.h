@@ -13,8 +13,14 @@ namespace geo {
 at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps = 50, const SolveControl& control = {},
                          const StepCallback& progress = {});
 
-// Images [N, 3, S, S] → encoded, DDIM-inverted to `timestep`, sampled back and decoded; per-image PSNR (dB).
-std::vector<double> roundTripPsnr(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps = 50,
-                                  const SolveControl& control = {});
+// Images [N, 3, S, S] → encoded (clean), DDIM-inverted to `timestep` (inverted), sampled back and
+// decoded (back); per-image PSNR of back against the images, dB.
+struct DdimRoundTrip {
+    at::Tensor clean, inverted, back;
+    std::vector<double> psnr;
+};
+DdimRoundTrip ddimRoundTrip(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps = 50,
+                            const SolveControl& control = {}, const StepCallback& inversionProgress = {},
+                            const StepCallback& samplingProgress = {});
 
 }  // namespace geo
