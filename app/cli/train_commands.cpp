@@ -46,6 +46,7 @@ void addAutoencoder(CLI::App& train, std::function<int()>& run) {
     ae->add_option("--eval-scenes", job->evalScenes, "held-out scenes for the final PSNR");
     ae->add_flag("--resume", job->resume, "continue from the checkpoint in --out");
     ae->add_option("--decoder-head", job->config.decoderHead, "upsample or pixel-shuffle (twice as fast to decode)");
+    ae->add_option("--decoder-width", job->config.decoderWidth, "channels of the decoder's half-resolution stage (default: twice --channels)");
     auto decoderFor = std::make_shared<std::string>();
     ae->add_option("--decoder-for", *decoderFor, "train only a new decoder for this model folder's frozen encoder");
     ae->callback([&run, job, out, decoderFor] {

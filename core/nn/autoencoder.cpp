@@ -45,16 +45,17 @@ TORCH_MODULE(SiLU);
 
 AutoencoderImpl::AutoencoderImpl(AutoencoderConfig config) : config_(config) {
     const int c = config.channels, c2 = 2 * config.channels, z = config.latentChannels;
+    const int w = config.decoderWidth > 0 ? config.decoderWidth : c2;  // the decoder's half-resolution stage
     encoder_ = register_module("encoder", torch::nn::Sequential(
         conv(3, c), ResBlock(c), conv(c, c2, 3, 2), ResBlock(c2), conv(c2, c2, 3, 2), ResBlock(c2),
         torch::nn::GroupNorm(8, c2), SiLU(), conv(c2, z)));
     if (config.decoderHead == "upsample")
         decoder_ = register_module("decoder", torch::nn::Sequential(
-            conv(z, c2), ResBlock(c2), Upsample(), conv(c2, c2), ResBlock(c2), Upsample(), conv(c2, c), ResBlock(c),
+            conv(z, c2), ResBlock(c2), Upsample(), conv(c2, w), ResBlock(w), Upsample(), conv(w, c), ResBlock(c),
             torch::nn::GroupNorm(8, c), SiLU(), conv(c, 3)));
-    else if (config.decoderHead == "pixel-shuffle")  // the first five modules are the same as above
+    else if (config.decoderHead == "pixel-shuffle")  // the first five modules are those above
         decoder_ = register_module("decoder", torch::nn::Sequential(
-            conv(z, c2), ResBlock(c2), Upsample(), conv(c2, c2), ResBlock(c2), torch::nn::GroupNorm(8, c2), SiLU(), conv(c2, 12),
+            conv(z, c2), ResBlock(c2), Upsample(), conv(c2, w), ResBlock(w), torch::nn::GroupNorm(8, w), SiLU(), conv(w, 12),
             torch::nn::PixelShuffle(2)));
     else
         throw InputError("unknown decoder head \"" + config.decoderHead + "\" (expected upsample or pixel-shuffle)");

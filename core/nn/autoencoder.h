@@ -16,6 +16,7 @@ struct AutoencoderConfig {
     // full resolution) or "pixel-shuffle" (a conv to 12 channels at half resolution rearranged into
     // 2×2 pixels: no full-resolution convolutions, twice as fast).
     std::string decoderHead = "upsample";
+    int decoderWidth = 0;  // channels of the decoder's half-resolution stage; 0: twice `channels`
 };
 
 class AutoencoderImpl : public torch::nn::Module {

@@ -23,7 +23,8 @@ LoadedAutoencoder loadAutoencoder(const std::filesystem::path& dir) {
     const std::string head = c.value("decoder_head", "upsample");
     if (head != "upsample" && head != "pixel-shuffle")
         throw InputError(configPath.string() + ": \"decoder_head\" must be \"upsample\" or \"pixel-shuffle\"");
-    out.network = Autoencoder(AutoencoderConfig{integer("channels"), integer("latent_channels"), head});
+    const int width = c.contains("decoder_width") ? integer("decoder_width") : 0;
+    out.network = Autoencoder(AutoencoderConfig{integer("channels"), integer("latent_channels"), head, width});
     out.imageSize = integer("image_size");
     if (!c.contains("latent_scale") || !c["latent_scale"].is_number() || !(c["latent_scale"].get<double>() > 0))
         throw InputError(configPath.string() + ": \"latent_scale\" must be a positive number");

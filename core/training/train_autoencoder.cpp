@@ -23,6 +23,7 @@ json configJson(const AutoencoderTraining& job) {
             {"channels", job.config.channels},
             {"latent_channels", job.config.latentChannels},
             {"decoder_head", job.config.decoderHead},
+            {"decoder_width", job.config.decoderWidth > 0 ? job.config.decoderWidth : 2 * job.config.channels},
             {"decoder_for", job.decoderFor.string()},
             {"downsampling", 4},
             {"image_size", 64},
