@@ -6,13 +6,12 @@
 #include "spacetime/mixture_denoiser.h"
 #include "spacetime/pf_ode.h"
 #include "spacetime/spacetime_bvp.h"
+#include "spacetime/spacetime_fields.h"
 
 int main() {
     using namespace geo;
     auto v = [](double a) { return Eigen::VectorXd::Constant(1, a); };
-    auto c = [](double a) { return Eigen::MatrixXd::Constant(1, 1, a); };
-    const MixtureDenoiser q(std::make_shared<GaussianMixture>(std::vector<double>{0.275, 0.45, 0.275}, std::vector<Eigen::VectorXd>{v(-2.5), v(0.5), v(2.5)},
-                                                              std::vector<Eigen::MatrixXd>{c(0.5625), c(0.5625), c(0.5625)}));
+    const MixtureDenoiser q(paperToyMixture());
     const LinearLogSnr s;
     std::printf("%-6s %14s %8s %12s %18s %14s\n", "x_T", "geodesic ms", "steps", "energy", "energy+grad ms", "PF-ODE ms");
     for (double xT : {1.0, 0.0, -1.0}) {

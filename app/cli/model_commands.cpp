@@ -25,10 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// --model, or the shipped model when it is not given.
+fs::path modelDir(const std::string& option) { return option.empty() ? geo::defaultModelDir() : fs::path(option); }
+
 struct ModelOptions {
     std::string model;
     geo::ComputeOptions compute;
-    fs::path dir() const { return model.empty() ? geo::defaultModelDir() : fs::path(model); }
 };
 
 void addModelOptions(CLI::App& c, ModelOptions& o) {
@@ -41,7 +43,7 @@ void addModelOptions(CLI::App& c, ModelOptions& o) {
 // ends in a single line.
 std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o) {
     geo::useAllCoresForTorch();
-    return geo::DiffusionModel::load(o.dir(), o.compute);
+    return geo::DiffusionModel::load(modelDir(o.model), o.compute);
 }
 
 // Reads every image first, so a bad file stops the run before any output.
@@ -69,9 +71,8 @@ struct ReconstructOptions {
 };
 
 int reconstruct(const ReconstructOptions& o) {
-    const fs::path dir = o.model.empty() ? geo::defaultModelDir() : fs::path(o.model);
     geo::useAllCoresForTorch();
-    const geo::LoadedAutoencoder ae = geo::loadAutoencoder(dir);
+    const geo::LoadedAutoencoder ae = geo::loadAutoencoder(modelDir(o.model));
     const at::Tensor inputs = readImages(o.images, ae.imageSize);
     geo::ensureFolder(o.out);
     torch::NoGradGuard noGrad;

@@ -75,23 +75,11 @@ c10::ScalarType resolveDtype(const std::string& name, c10::Device device) {
 
 namespace {
 
-int positiveInt(const json& c, const char* key, const fs::path& file) {
-    if (!c.contains(key) || !c[key].is_number_integer() || c[key].get<int>() < 1)
-        throw InputError(file.string() + ": \"" + key + "\" must be a positive integer");
-    return c[key].get<int>();
-}
-
-double positiveNumber(const json& c, const char* key, const fs::path& file) {
-    if (!c.contains(key) || !c[key].is_number() || !(c[key].get<double>() > 0))
-        throw InputError(file.string() + ": \"" + key + "\" must be a positive number");
-    return c[key].get<double>();
-}
-
 LatentUnetConfig unetConfig(const json& c, const fs::path& file) {
     if (c.value("architecture", "") != "latent-unet") throw InputError(file.string() + ": \"architecture\" must be \"latent-unet\"");
     LatentUnetConfig config;
-    config.latentChannels = positiveInt(c, "latent_channels", file);
-    config.attentionHeads = positiveInt(c, "attention_heads", file);
+    config.latentChannels = positiveIntAt(c, "latent_channels", file);
+    config.attentionHeads = positiveIntAt(c, "attention_heads", file);
     if (!c.contains("channels") || !c["channels"].is_array() || c["channels"].empty())
         throw InputError(file.string() + ": \"channels\" must be a list of positive integers");
     config.channels.clear();
@@ -107,13 +95,21 @@ DiscreteSchedule scheduleFrom(const json& c, const fs::path& file) {
     const json& s = c["schedule"];
     if (s.value("beta_schedule", "") != "scaled_linear")
         throw InputError(file.string() + ": only the \"scaled_linear\" beta schedule is supported");
-    return DiscreteSchedule(positiveInt(s, "train_steps", file), positiveNumber(s, "beta_start", file), positiveNumber(s, "beta_end", file));
+    return DiscreteSchedule(positiveIntAt(s, "train_steps", file), positiveNumberAt(s, "beta_start", file), positiveNumberAt(s, "beta_end", file));
 }
 
 void requireShape(const at::Tensor& t, int64_t c, int64_t h, int64_t w, const char* what) {
     if (t.dim() != 4 || t.size(1) != c || t.size(2) != h || t.size(3) != w)
         throw InputError(std::string(what) + " must be [N, " + std::to_string(c) + ", " + std::to_string(h) + ", " + std::to_string(w) +
                          "], not " + shapeText({t.sizes().data(), t.sizes().size()}));
+}
+
+// f applied to batch rows [i, i + chunk) in turn, the results concatenated.
+template <typename F>
+at::Tensor inChunks(const at::Tensor& batch, int64_t chunk, F&& f) {
+    std::vector<at::Tensor> parts;
+    for (int64_t i = 0; i < batch.size(0); i += chunk) parts.push_back(f(batch.slice(0, i, std::min(batch.size(0), i + chunk))));
+    return torch::cat(parts);
 }
 
 std::string dtypeName(c10::ScalarType t) {
@@ -162,36 +158,28 @@ at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
     requireShape(x, latentShape_[0], latentShape_[1], latentShape_[2], "latents");
     torch::NoGradGuard noGrad;
     const double alphaBar = schedule_.alphaBar(static_cast<int>(t));
-    std::vector<at::Tensor> parts;
-    for (int64_t i = 0; i < x.size(0); i += maxBatch_) {
-        const at::Tensor xt = x.slice(0, i, std::min(x.size(0), i + maxBatch_)).to(device(), dtype());
-        const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
-        const at::Tensor out = nets_->unet->forward(xt, steps).to(torch::kFloat);
-        parts.push_back(epsilonFromPrediction(prediction_, out, xt.to(torch::kFloat), alphaBar));
-    }
-    return torch::cat(parts).to(x.device(), x.scalar_type());
+    return inChunks(x, maxBatch_, [&](const at::Tensor& part) {
+               const at::Tensor xt = part.to(device(), dtype());
+               const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
+               return epsilonFromPrediction(prediction_, nets_->unet->forward(xt, steps).to(torch::kFloat), xt.to(torch::kFloat), alphaBar);
+           })
+        .to(x.device(), x.scalar_type());
 }
 
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, imageSize_, imageSize_, "images");
     torch::NoGradGuard noGrad;
-    std::vector<at::Tensor> parts;
-    for (int64_t i = 0; i < images.size(0); i += maxBatch_) {
-        const at::Tensor x = images.slice(0, i, std::min(images.size(0), i + maxBatch_)).to(device(), dtype());
-        parts.push_back(nets_->autoencoder.network->encode(x).to(torch::kCPU, torch::kFloat) * latentScale_);
-    }
-    return torch::cat(parts);
+    return inChunks(images, maxBatch_, [&](const at::Tensor& part) {
+        return nets_->autoencoder.network->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat) * latentScale_;
+    });
 }
 
 at::Tensor DiffusionModel::decode(const at::Tensor& latents) const {
     requireShape(latents, latentShape_[0], latentShape_[1], latentShape_[2], "latents");
     torch::NoGradGuard noGrad;
-    std::vector<at::Tensor> parts;
-    for (int64_t i = 0; i < latents.size(0); i += maxBatch_) {
-        const at::Tensor z = (latents.slice(0, i, std::min(latents.size(0), i + maxBatch_)) / latentScale_).to(device(), dtype());
-        parts.push_back(nets_->autoencoder.network->decode(z).to(torch::kCPU, torch::kFloat));
-    }
-    return torch::cat(parts);
+    return inChunks(latents, maxBatch_, [&](const at::Tensor& part) {
+        return nets_->autoencoder.network->decode((part / latentScale_).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
+    });
 }
 
 std::string DiffusionModel::describe() const {

@@ -37,9 +37,7 @@ ModelEvaluation evaluateSceneModel(const DiffusionModel& model, int count, uint6
     e.heldOut = frechetDistance(features(model, heldOutB), a);
 
     say("decoding noise");
-    const std::array<int64_t, 3> shape = model.latentShape();
-    auto gen = at::detail::createCPUGenerator(seed + 1);
-    e.decodedNoise = frechetDistance(features(model, model.decode(at::randn({count, shape[0], shape[1], shape[2]}, gen))), a);
+    e.decodedNoise = frechetDistance(features(model, model.decode(gaussianLatents(model, count, seed + 1))), a);
 
     say("sampling");
     e.samples = frechetDistance(features(model, model.decode(sampleLatents(model, count, seed, 50, control, [&](int done, int total) {

@@ -7,12 +7,16 @@
 
 namespace geo {
 
-at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps, const SolveControl& control,
-                         const StepCallback& progress) {
+at::Tensor gaussianLatents(const DiffusionModel& model, int count, uint64_t seed) {
     if (count < 1) throw InputError("the number of samples must be 1 or more");
     const std::array<int64_t, 3> shape = model.latentShape();
     auto gen = at::detail::createCPUGenerator(seed);
-    const at::Tensor noise = at::randn({count, shape[0], shape[1], shape[2]}, gen);
+    return at::randn({count, shape[0], shape[1], shape[2]}, gen);
+}
+
+at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps, const SolveControl& control,
+                         const StepCallback& progress) {
+    const at::Tensor noise = gaussianLatents(model, count, seed);
     const int top = model.schedule().ddimTimesteps(steps).front();
     return ddimSample(model, model.schedule(), noise, top, steps, control, progress);
 }

@@ -8,8 +8,11 @@
 
 namespace geo {
 
-// Latents by DDIM from noise at the grid's top timestep. The noise comes from a CPU generator seeded
-// by `seed`, so a seed gives the same samples on every device.
+// count × the model's latent shape of N(0, I) noise from a CPU generator seeded by `seed`, so a seed
+// gives the same noise on every device.
+at::Tensor gaussianLatents(const DiffusionModel& model, int count, uint64_t seed);
+
+// Latents by DDIM from noise at the grid's top timestep (gaussianLatents(seed)).
 at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps = 50, const SolveControl& control = {},
                          const StepCallback& progress = {});
 

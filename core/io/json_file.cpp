@@ -25,4 +25,16 @@ json readJsonFile(const std::filesystem::path& path) {
     }
 }
 
+int positiveIntAt(const nlohmann::json& j, const char* key, const std::filesystem::path& file) {
+    if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<int>() < 1)
+        throw InputError(file.string() + ": \"" + key + "\" must be a positive integer");
+    return j[key].get<int>();
+}
+
+double positiveNumberAt(const nlohmann::json& j, const char* key, const std::filesystem::path& file) {
+    if (!j.contains(key) || !j[key].is_number() || !(j[key].get<double>() > 0))
+        throw InputError(file.string() + ": \"" + key + "\" must be a positive number");
+    return j[key].get<double>();
+}
+
 }  // namespace geo

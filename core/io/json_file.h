@@ -8,4 +8,8 @@ namespace geo {
 
 nlohmann::json readJsonFile(const std::filesystem::path& path);
 
+// j[key] from the file `file`, or an InputError naming both: a positive integer / positive number.
+int positiveIntAt(const nlohmann::json& j, const char* key, const std::filesystem::path& file);
+double positiveNumberAt(const nlohmann::json& j, const char* key, const std::filesystem::path& file);
+
 }  // namespace geo

@@ -32,12 +32,17 @@ double learningRateAt(const TrainingLoop& loop, int step) {
     return loop.learningRate * cosine * warmup;
 }
 
+void copyBuffers(const torch::nn::Module& from, torch::nn::Module& to) {
+    const auto buffers = from.named_buffers(true);
+    for (auto& b : to.named_buffers(true)) b.value().copy_(buffers[b.key()]);
+}
+
+// Parameters move towards the model's; buffers are not averaged but taken as they are.
 void updateAverage(const torch::nn::Module& model, torch::nn::Module& ema, double decay) {
     torch::NoGradGuard noGrad;
     const auto source = model.named_parameters(true);
     for (auto& p : ema.named_parameters(true)) p.value().mul_(decay).add_(source[p.key()], 1 - decay);
-    const auto buffers = model.named_buffers(true);
-    for (auto& b : ema.named_buffers(true)) b.value().copy_(buffers[b.key()]);
+    copyBuffers(model, ema);
 }
 
 }  // namespace
@@ -46,8 +51,7 @@ void copyWeights(const torch::nn::Module& from, torch::nn::Module& to) {
     torch::NoGradGuard noGrad;
     const auto params = from.named_parameters(true);
     for (auto& p : to.named_parameters(true)) p.value().copy_(params[p.key()]);
-    const auto buffers = from.named_buffers(true);
-    for (auto& b : to.named_buffers(true)) b.value().copy_(buffers[b.key()]);
+    copyBuffers(from, to);
 }
 
 void validateTrainingLoop(const TrainingLoop& loop) {
