@@ -163,6 +163,21 @@ private Q_SLOTS:
         QVERIFY2(std::abs(ab - ba) < 1e-2 * ab, qPrintable(QString("%1 vs %2").arg(ab).arg(ba)));
         QVERIFY(near < ab);
     }
+    void tpsWritesTheContract() {
+        // A small run (16 geodesic points, 2 chains of 16 × 4 Langevin steps, too short to cross): every
+        // key of the contract, the paths' shapes, and the lower bound, Müller–Brown's A–B saddle (−40.665).
+        const Run r = cli({"tps", "--preset", "mueller-brown", "--points", "16", "--paths", "2", "--steps-per-point", "4"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const nlohmann::json j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["geodesic"]["points"].size(), size_t(16));
+        QCOMPARE(j["geodesic"]["points"][0].size(), size_t(3));
+        QCOMPARE(j["paths"].size(), size_t(2));
+        QCOMPARE(j["paths"][0].size(), size_t(17));  // the start and one state per geodesic point
+        QCOMPARE(j["max_energies"].size(), size_t(2));
+        QVERIFY(std::abs(j["lower_bound"].get<double>() - -40.665) < 0.05);
+        for (const auto& e : j["max_energies"]) QVERIFY(e.get<double>() >= -146.7);  // U at minimum A, where chains start
+        QVERIFY(j.contains("max_energy_mean") && j.contains("seconds") && j["constraint"] == "none");
+    }
     void badInputExitsWithTwoAndOneLine_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
@@ -193,7 +208,9 @@ private Q_SLOTS:
         QTest::newRow("invert missing image") << QStringList{"invert", "/nonexistent.png", "--out", "/tmp/z.safetensors"} << "/nonexistent.png";
         QTest::newRow("invert bad level") << QStringList{"invert", "x.png", "--noise-level", "1.5", "--out", "/tmp/z.safetensors"} << "--noise-level";
         QTest::newRow("spacetime without data") << QStringList{"spacetime", "pfode", "--x-T", "1"} << "--preset";
-        QTest::newRow("spacetime on muller-brown") << QStringList{"spacetime", "bvp", "--preset", "muller-brown", "--from", "0,0,0.5", "--to", "1,1,0.5"} << "not a Gaussian mixture";
+        QTest::newRow("tps unknown constraint") << QStringList{"tps", "--preset", "mueller-brown", "--constraint", "tight"} << "low-variance";
+        QTest::newRow("tps unknown system") << QStringList{"tps", "--preset", "alanine"} << "two-routes";
+        QTest::newRow("tps no paths") << QStringList{"tps", "--preset", "two-routes", "--paths", "0"} << "--paths";
         QTest::newRow("spacetime point without time") << QStringList{"spacetime", "bvp", "--preset", "mixture-1d", "--from", "1", "--to", "1,0.5"} << "2 numbers as X,T";
         QTest::newRow("spacetime time out of range") << QStringList{"spacetime", "bvp", "--preset", "mixture-1d", "--from", "1,1.5", "--to", "1,0.5"} << "(0, 1]";
         QTest::newRow("spacetime unknown preset") << QStringList{"spacetime", "pfode", "--preset", "moon", "--x-T", "1"} << "mixture-1d";

@@ -1,6 +1,7 @@
 #pragma once
 // Values on geodesic-cli's command line and its JSON output, shared by the command groups.
 #include <Eigen/Dense>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -12,5 +13,9 @@ Eigen::VectorXd parseNumbers(const std::string& text, const std::string& option,
 
 // To the file when one is named (atomically), else to standard output.
 void emitJson(const nlohmann::json& j, const std::string& out);
+
+inline double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 }  // namespace cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     std::function<int()> run;
     cli::addToyCommands(app, run);
     cli::addSpacetimeCommands(app, run);
+    cli::addTpsCommand(app, run);
     cli::addSceneCommands(app, run);
     cli::addTrainCommands(app, run);
     cli::addModelCommands(app, run);

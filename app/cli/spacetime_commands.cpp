@@ -34,7 +34,9 @@ Eigen::VectorXd parsePoint(const std::string& text, const std::string& option, i
     return parseNumbers(text, option, count, std::to_string(count) + " numbers as " + (d == 1 ? std::string("X") : "X1,...,X" + std::to_string(d)) + (withTime ? ",T" : ""));
 }
 
-nlohmann::json pathJson(const geo::SpacetimePath& p, const geo::SpacetimeEnergy& e, double seconds) {
+}  // namespace
+
+nlohmann::json spacetimePathJson(const geo::SpacetimePath& p, const geo::SpacetimeEnergy& e, double seconds) {
     nlohmann::json points = nlohmann::json::array();
     for (Eigen::Index i = 0; i < p.x.rows(); ++i) {
         nlohmann::json row = nlohmann::json::array();
@@ -51,9 +53,7 @@ nlohmann::json pathJson(const geo::SpacetimePath& p, const geo::SpacetimeEnergy&
             {"seconds", seconds}};
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+namespace {
 
 void checkTime(double t, const std::string& what) {
     if (!(t > 0 && t <= 1)) throw InputError(what + " must lie in (0, 1]");
@@ -90,7 +90,7 @@ void addSpacetimeCommands(CLI::App& app, std::function<int()>& run) {
             o.nodes = bvp->nodes;
             const auto start = std::chrono::steady_clock::now();
             const geo::SpacetimeBvpResult r = geo::solveSpacetimeBvp(*denoiser, geo::LinearLogSnr(), from, to, o);
-            nlohmann::json j = pathJson(r.path, r.energy, secondsSince(start));
+            nlohmann::json j = spacetimePathJson(r.path, r.energy, secondsSince(start));
             j["steps"] = r.steps;
             j["converged"] = r.converged;
             emitJson(j, bvp->json);
@@ -122,7 +122,7 @@ void addSpacetimeCommands(CLI::App& app, std::function<int()>& run) {
             const geo::LinearLogSnr schedule;
             const geo::SpacetimePath path = geo::integrateProbabilityFlow(*denoiser, schedule, x, 1.0, pf->tMin, pf->steps);
             const geo::SpacetimeEnergy e = geo::spacetimeEnergy(*denoiser, schedule, path);
-            emitJson(pathJson(path, e, secondsSince(start)), pf->json);
+            emitJson(spacetimePathJson(path, e, secondsSince(start)), pf->json);
             return 0;
         };
     });
@@ -154,7 +154,7 @@ void addSpacetimeCommands(CLI::App& app, std::function<int()>& run) {
             o.points = ed->points;
             const auto start = std::chrono::steady_clock::now();
             const geo::SpacetimeBvpResult r = geo::solveSpacetimeBvp(*denoiser, geo::LinearLogSnr(), from, to, o);
-            nlohmann::json j = pathJson(r.path, r.energy, secondsSince(start));
+            nlohmann::json j = spacetimePathJson(r.path, r.energy, secondsSince(start));
             j["distance"] = r.energy.length;
             j["t_min"] = ed->tMin;
             j["converged"] = r.converged;

@@ -17,8 +17,9 @@ constexpr double kc[4] = {-10, -10, -6.5, 0.7};
 constexpr double kx0[4] = {1, 0, -0.5, -1};
 constexpr double ky0[4] = {0, 0.5, 1.5, 1};
 
-// The quadrature box for the normaliser: outside it exp(−U/T) is below 1e-30 of its peak for T ≤ 40.
-constexpr double kQx0 = -2.5, kQx1 = 2.0, kQy0 = -1.5, kQy1 = 3.0;
+// The quadrature box for the normaliser: outside it exp(−U/T) is below e^−70 of its peak for T ≤ 40.
+// (The density's tails are long: along (1, −1) from (−1, 1) the fourth term grows only like e^{0.4r²}.)
+constexpr double kQx0 = -4.2, kQx1 = 2.2, kQy0 = -2.2, kQy1 = 4.2;
 constexpr int kQuadratureIntervals = 600;  // even, for Simpson's rule
 
 }  // namespace

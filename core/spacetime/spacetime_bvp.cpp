@@ -16,12 +16,30 @@ SpacetimePath asPath(const Eigen::MatrixXd& points) {
 
 }  // namespace
 
-double spacetimeEnergyGradient(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::MatrixXd& points,
-                               Eigen::MatrixXd* gradient) {
+double spacetimeObjective(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::MatrixXd& points,
+                          const std::vector<const SpacetimePenalty*>& penalties, Eigen::MatrixXd* gradient) {
     const Eigen::Index n = points.rows(), dims = points.cols(), d = dims - 1;
     const ExponentialCoordinates c = exponentialCoordinates(denoiser, schedule, asPath(points));
-    const double energy = spacetimeEnergy(c).codeEnergy;
-    if (!gradient) return energy;
+    double objective = spacetimeEnergy(c).codeEnergy;
+    PenaltyGradient g;
+    if (gradient) {
+        // The energy Σ (η_{i+1} − η_i)·(μ_{i+1} − μ_i): its partial derivatives in η_i and μ_i.
+        g.points.setZero(n, dims);
+        g.eta.setZero(n, dims);
+        g.mu.setZero(n, dims);
+        for (Eigen::Index i = 0; i < n; ++i) {
+            if (i > 0) {
+                g.eta.row(i) += c.mu.row(i) - c.mu.row(i - 1);
+                g.mu.row(i) += c.eta.row(i) - c.eta.row(i - 1);
+            }
+            if (i + 1 < n) {
+                g.eta.row(i) -= c.mu.row(i + 1) - c.mu.row(i);
+                g.mu.row(i) -= c.eta.row(i + 1) - c.eta.row(i);
+            }
+        }
+    }
+    for (const SpacetimePenalty* p : penalties) objective += p->evaluate(points, c, gradient ? &g : nullptr);
+    if (!gradient) return objective;
 
     // μ at z ± h e_k for every point and coordinate, in one batch: rows (k, sign, point).
     Eigen::MatrixXd shifted(2 * dims * n, dims);
@@ -36,17 +54,9 @@ double spacetimeEnergyGradient(const Denoiser& denoiser, const LogSnrSchedule& s
     }
     const Points mu = exponentialCoordinates(denoiser, schedule, asPath(shifted)).mu;
 
-    gradient->setZero(n, dims);
+    *gradient = g.points;
     for (Eigen::Index i = 0; i < n; ++i) {
-        Eigen::RowVectorXd a = Eigen::RowVectorXd::Zero(dims), b = Eigen::RowVectorXd::Zero(dims);  // ∂/∂η_i and ∂/∂μ_i
-        if (i > 0) {
-            a += c.mu.row(i) - c.mu.row(i - 1);
-            b += c.eta.row(i) - c.eta.row(i - 1);
-        }
-        if (i + 1 < n) {
-            a -= c.mu.row(i + 1) - c.mu.row(i);
-            b -= c.eta.row(i + 1) - c.eta.row(i);
-        }
+        const Eigen::RowVectorXd a = g.eta.row(i), b = g.mu.row(i);
         // J_ηᵀ a, with η = ((α/σ²) x, −½ e^λ) and d log(α/σ²)/dλ = ½σ² + α².
         const double t = points(i, d), lambda = schedule.lambda(t), rate = schedule.lambdaRate(t);
         const double alpha = schedule.alpha(t), sigma = schedule.sigma(t), ratio = alpha / (sigma * sigma);
@@ -57,7 +67,12 @@ double spacetimeEnergyGradient(const Denoiser& denoiser, const LogSnrSchedule& s
         for (Eigen::Index k = 0; k < dims; ++k)
             (*gradient)(i, k) += (mu.row((2 * k + 1) * n + i) - mu.row(2 * k * n + i)).dot(b) / (2 * h[k]);
     }
-    return energy;
+    return objective;
+}
+
+double spacetimeEnergyGradient(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::MatrixXd& points,
+                               Eigen::MatrixXd* gradient) {
+    return spacetimeObjective(denoiser, schedule, points, {}, gradient);
 }
 
 namespace {
@@ -86,21 +101,25 @@ SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSched
     if (o.points < 3 || o.maxSteps < 0 || o.window < 1 || !(o.learningRate > 0)) throw InputError("invalid spacetime BVP options");
     const SplineCurve curve(from, to, o.nodes, o.continuity);
     const Eigen::Index params = static_cast<Eigen::Index>(curve.nodes()) * curve.dims();
+    if (o.initialWeights.size() && (o.initialWeights.rows() != curve.nodes() || o.initialWeights.cols() != curve.dims()))
+        throw InputError("the spacetime BVP's initial spline weights have the wrong shape");
     // Energy and gradient as functions of the flattened weights.
     auto evaluate = [&](const Eigen::VectorXd& w, Eigen::VectorXd* g) {
         control.throwIfCancelled();
         const Eigen::MatrixXd W = Eigen::Map<const Eigen::MatrixXd>(w.data(), curve.nodes(), curve.dims());
         Eigen::MatrixXd pointGradient;
-        const double e = spacetimeEnergyGradient(denoiser, schedule, curve.evaluate(W, o.points), g ? &pointGradient : nullptr);
+        const double e = spacetimeObjective(denoiser, schedule, curve.evaluate(W, o.points), o.penalties, g ? &pointGradient : nullptr);
         if (g) {
             const Eigen::MatrixXd G = curve.pullBack(pointGradient);
             *g = Eigen::Map<const Eigen::VectorXd>(G.data(), params);
         }
         return e;
     };
-    Eigen::VectorXd w = Eigen::VectorXd::Zero(params), g, best = w;
+    Eigen::VectorXd w = Eigen::VectorXd::Zero(params), g;
+    if (o.initialWeights.size()) w = Eigen::Map<const Eigen::VectorXd>(o.initialWeights.data(), params);
+    Eigen::VectorXd best = w;
     double e = evaluate(w, &g), bestEnergy = e;
-    if (!std::isfinite(e) || !g.allFinite()) throw InputError("the spacetime energy is not finite on the straight line between the endpoints");
+    if (!std::isfinite(e) || !g.allFinite()) throw InputError("the spacetime energy is not finite on the starting curve between the endpoints");
     Progress progress(o.window);
     SpacetimeBvpResult result;
     std::deque<std::pair<Eigen::VectorXd, Eigen::VectorXd>> memory;  // L-BFGS (s, y) pairs
@@ -161,6 +180,8 @@ SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSched
     }
     if (o.optimizer == SpacetimeBvpOptions::Optimizer::Lbfgs && result.steps < o.maxSteps) result.converged = true;
     const Eigen::MatrixXd W = Eigen::Map<const Eigen::MatrixXd>(best.data(), curve.nodes(), curve.dims());
+    result.weights = W;
+    result.objective = bestEnergy;
     result.path = asPath(curve.evaluate(W, o.points));
     result.energy = spacetimeEnergy(denoiser, schedule, result.path);
     return result;

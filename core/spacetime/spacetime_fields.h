@@ -1,8 +1,8 @@
 #pragma once
 // Which data the spacetime geometry can be computed for exactly, by name or file: Gaussian mixtures
-// (closed-form posteriors at every noise level). `mixture-1d` is the paper's 1-D toy,
-// 0.275·N(−2.5, 0.75²) + 0.45·N(0.5, 0.75²) + 0.275·N(2.5, 0.75²); the 2-D mixture presets of the toy
-// mode work as well.
+// (closed-form posteriors at every noise level) and Müller–Brown (grid quadrature). `mixture-1d` is
+// the paper's 1-D toy, 0.275·N(−2.5, 0.75²) + 0.45·N(0.5, 0.75²) + 0.275·N(2.5, 0.75²); the toy mode's
+// 2-D presets work as well. Files must hold Gaussian mixtures.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,9 +14,11 @@
 namespace geo {
 
 std::shared_ptr<const GaussianMixture> paperToyMixture();
+// The Müller–Brown density exp(−U/20) of the toy mode with its quadrature denoiser.
+std::shared_ptr<const Denoiser> muellerBrownDenoiser(std::shared_ptr<const Field> mullerBrown);
 
 std::vector<std::string> spacetimePresetNames();
-// InputError for unknown names and for data without an exact denoiser (Müller–Brown, for now).
+// InputError for unknown names and for files that are not Gaussian mixtures.
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromPreset(const std::string& name);
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromFile(const std::filesystem::path& path);
 
