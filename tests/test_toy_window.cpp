@@ -1,11 +1,14 @@
 // The toy window as a user drives it: mouse drags move an endpoint and the drawn geodesic follows,
-// undo puts it back, the IVP tool shoots a path, and exports write files that parse.
+// undo puts it back, the IVP tool shoots a path, and exports write files that parse; the metric
+// selector's spacetime views (the 1-D plane, a 2-D field while dragging, transition paths) and the
+// Euclidean one.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "density_plot/density_plot.h"
+#include "line_plot/line_plot.h"
 #include "main_window.h"
 
 using widgets::Handle;
@@ -134,6 +137,70 @@ private Q_SLOTS:
         QVERIFY(!window_->exportPathCsv("/nonexistent/dir/path.csv", &error));
         QVERIFY(error.contains("/nonexistent/dir"));
         QVERIFY(!window_->exportPng("/nonexistent/dir/view.png", &error));
+    }
+    void spacetimePlaneShowsGeodesicAndProbabilityFlow() {
+        // The paper's toy at its default ends, A = (1, t = 1) and B where the flow from A lands at
+        // t = 0.1: the flow's energy is the reference's 0.14767258 (float64, §14.4) and the geodesic
+        // between the same ends is no longer than the flow.
+        window_->setMetric(MainWindow::Metric::Spacetime);
+        window_->loadPreset("mixture-1d");
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 30000);
+        const SpacetimeResult* r = window_->spacetime()->shownResult();
+        QVERIFY(r && r->error.isEmpty());
+        QVERIFY(std::abs(r->flowEnergy.codeEnergy - 0.14767258) < 1e-6);
+        QVERIFY(r->bvp.energy.length <= r->flowEnergy.length + 1e-3);
+        QCOMPARE(window_->linePlot()->seriesCount(), 2);
+        QCOMPARE(window_->fieldView()->handlePosition(Handle::A), QPointF(1, 1));
+        // Dragging B in t (down the plane) re-solves with B's new time.
+        const QPointF b = window_->fieldView()->handlePosition(Handle::B);
+        drag(window_->fieldView(), window_->fieldView()->pixelOf(b), window_->fieldView()->pixelOf(b + QPointF(0, 0.3)));
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 30000);
+        r = window_->spacetime()->shownResult();
+        QVERIFY(std::abs(r->bvp.path.t[r->bvp.path.t.size() - 1] - window_->fieldView()->handlePosition(Handle::B).y()) < 1e-9);
+        QVERIFY(window_->fieldView()->handlePosition(Handle::B).y() > b.y() + 0.2);
+        window_->setMetric(MainWindow::Metric::Density);  // the plane exists only under the spacetime metric
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 10000);
+        QVERIFY(window_->infoText().contains("Geodesic length"));
+    }
+    void spacetimeGeodesicFollowsADragIn2d() {
+        window_->setMetric(MainWindow::Metric::Spacetime);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 30000);
+        const SpacetimeResult* r = window_->spacetime()->shownResult();
+        QCOMPARE(r->bvp.path.x.rows(), Eigen::Index(64));
+        QCOMPARE(r->posteriorMean.rows(), Eigen::Index(64));
+        QVERIFY(window_->infoText().contains("edit distance"));
+        const double before = r->bvp.energy.length;
+        const QPointF a = window_->fieldView()->handlePosition(Handle::A);
+        drag(window_->fieldView(), window_->fieldView()->pixelOf(a), window_->fieldView()->pixelOf(a + QPointF(1.0, 0)));
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 30000);
+        r = window_->spacetime()->shownResult();
+        QVERIFY((Eigen::Vector2d(r->bvp.path.x.row(0)) - Eigen::Vector2d(a.x() + 1.0, a.y())).norm() < 0.05);
+        QVERIFY(r->bvp.energy.length < before);  // A moved towards B
+        QVERIFY(window_->spacetime()->framesDrawn() >= 2);
+        window_->undoStack()->undo();
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 30000);
+        QVERIFY(std::abs(window_->spacetime()->shownResult()->bvp.energy.length - before) < 1e-3 * before);
+    }
+    void euclideanMetricDrawsTheSegment() {
+        window_->setMetric(MainWindow::Metric::Euclidean);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 10000);
+        const QVector<QPointF> g = window_->fieldView()->geodesic();
+        const QPointF a = window_->fieldView()->handlePosition(Handle::A), b = window_->fieldView()->handlePosition(Handle::B);
+        QVERIFY(g.size() >= 2);
+        for (const QPointF& p : g) QVERIFY(std::abs((b.x() - a.x()) * (p.y() - a.y()) - (b.y() - a.y()) * (p.x() - a.x())) < 1e-9);
+        QVERIFY(window_->infoText().contains("Euclidean length"));
+    }
+    void transitionPathsOnMuellerBrown() {
+        // The lower bound is Müller–Brown's A–B saddle (−40.665); 8 paths, each with its maximum energy.
+        window_->setMetric(MainWindow::Metric::Spacetime);
+        window_->loadPreset("muller-brown");
+        QTRY_VERIFY_WITH_TIMEOUT(window_->isUpToDate(), 180000);
+        const SpacetimeResult* r = window_->spacetime()->shownResult();
+        QVERIFY(r->error.isEmpty());
+        QCOMPARE(int(r->paths.size()), 8);
+        QCOMPARE(int(r->maxEnergies.size()), 8);
+        QVERIFY(std::abs(r->bound.barrier - -40.665) < 0.05);
+        QVERIFY(window_->infoText().contains("Maximum energy"));
     }
     void badFieldFileIsRefusedAndTheSceneKept() {
         QTemporaryDir dir;

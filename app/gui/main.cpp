@@ -10,16 +10,30 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("Geodesic Explorer");
     QApplication::setApplicationVersion(GEODESIC_VERSION);
     QCommandLineParser args;
-    args.setApplicationDescription("Explore density geodesics in 2-D toy densities.");
+    args.setApplicationDescription("Explore density and spacetime geodesics in toy densities.");
     args.addHelpOption();
     args.addVersionOption();
     QCommandLineOption preset("preset", "Start on this toy preset.", "name", "figure1");
     QCommandLineOption field("field", "Start on this field JSON file.", "file");
+    QCommandLineOption metric("metric", "Start with this metric: density, spacetime or euclidean.", "name", "density");
+    QCommandLineOption constraint("constraint", "Transition-path constraint of the spacetime Müller–Brown view: none, low-variance or avoid.", "name", "none");
     QCommandLineOption shot("screenshot", "Save the window as PNG once the first solve is drawn, then quit.", "file");
-    args.addOptions({preset, field, shot});
+    args.addOptions({preset, field, metric, constraint, shot});
     args.process(app);
 
     MainWindow w;
+    const QStringList metrics{"density", "spacetime", "euclidean"};
+    if (!metrics.contains(args.value(metric))) {
+        qCritical("unknown metric \"%s\" (known: density, spacetime, euclidean)", qPrintable(args.value(metric)));
+        return 2;
+    }
+    w.setMetric(MainWindow::Metric(metrics.indexOf(args.value(metric))));
+    try {
+        if (args.isSet(constraint)) w.spacetime()->setConstraint(geo::parseTpsConstraint(args.value(constraint).toStdString()));
+    } catch (const std::exception& e) {
+        qCritical("%s", e.what());
+        return 2;
+    }
     if (args.isSet(field) && !w.loadFieldFile(args.value(field))) return 2;
     if (args.isSet(preset)) {
         try {

@@ -10,6 +10,7 @@
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -19,6 +20,7 @@
 #include "presentation/number_text.h"
 #include "curve/polyline.h"
 #include "density_plot/density_plot.h"
+#include "line_plot/line_plot.h"
 #include "io/path_export.h"
 #include "toy_bridge.h"
 
@@ -89,9 +91,14 @@ void MainWindow::buildUi() {
     info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     info_->setMinimumHeight(130);
 
+    linePlot_ = new widgets::LinePlot;
+    sidePlots_ = new QStackedWidget;
+    sidePlots_->addWidget(plot_);
+    sidePlots_->addWidget(linePlot_);
+    spacetime_ = new SpacetimeMode(view_, linePlot_, info_, statusBar());
     auto* side = new QWidget;
     auto* layout = new QVBoxLayout(side);
-    layout->addWidget(plot_, 3);
+    layout->addWidget(sidePlots_, 3);
     layout->addWidget(info_, 1);
     auto* split = new QSplitter;
     split->addWidget(view_);
@@ -101,10 +108,19 @@ void MainWindow::buildUi() {
     split->setSizes({720, 540});
     setCentralWidget(split);
 
-    connect(view_, &widgets::FieldView::handleMoved, this, &MainWindow::requestSolve);
+    connect(view_, &widgets::FieldView::handleMoved, this, [this] {
+        if (metric() == Metric::Spacetime) spacetime_->requestSolve(true);
+        else requestSolve();
+    });
     connect(view_, &widgets::FieldView::handleDragFinished, this, [this](Handle h, QPointF from, QPointF to) {
         undo_.push(new MoveHandle([this](Handle hh, QPointF p) { setHandle(hh, p); }, h, from, to));
+        if (metric() == Metric::Spacetime) spacetime_->requestSolve(false);
     });
+    metric_ = new QComboBox;
+    metric_->addItems({"density metric", "spacetime metric", "Euclidean metric"});
+    metric_->setToolTip("Density: |v|/p(x). Spacetime: Fisher–Rao distance between denoising posteriors p(x₀|x_t). "
+                        "Euclidean: the straight segment.");
+    connect(metric_, &QComboBox::activated, this, [this](int i) { setMetric(Metric(i)); });
 
     presets_ = new QComboBox;
     for (const auto& n : geo::presetNames()) presets_->addItem(QString::fromStdString(n));
@@ -154,8 +170,11 @@ void MainWindow::buildUi() {
     bar->setMovable(false);
     bar->addWidget(presets_);
     bar->addAction(open);
+    bar->addWidget(metric_);
+    spacetimeControls_ = bar->addWidget(spacetime_->controls());
+    spacetimeControls_->setVisible(false);
     bar->addSeparator();
-    bar->addWidget(points_);
+    pointsAction_ = bar->addWidget(points_);
     bar->addAction(ivpAction_);
     bar->addAction(seed);
     bar->addSeparator();
@@ -169,8 +188,34 @@ void MainWindow::buildUi() {
 }
 
 void MainWindow::loadPreset(const QString& name) {
-    scene_ = geo::preset(name.toStdString());
+    if (name == SpacetimeMode::planePresetName()) {
+        scene_ = {};
+        scene_.name = name.toStdString();
+        if (metric() != Metric::Spacetime) return setMetric(Metric::Spacetime);  // the 1-D plane exists only there
+    } else {
+        scene_ = geo::preset(name.toStdString());
+    }
     presets_->setCurrentText(name);
+    applyScene();
+}
+
+MainWindow::Metric MainWindow::metric() const { return Metric(metric_->currentIndex()); }
+
+void MainWindow::setMetric(Metric m) {
+    metric_->setCurrentIndex(int(m));
+    const bool spacetime = m == Metric::Spacetime;
+    const QString plane = SpacetimeMode::planePresetName();
+    if (spacetime && presets_->findText(plane) < 0) presets_->insertItem(0, plane);
+    if (!spacetime && presets_->findText(plane) >= 0) {
+        presets_->removeItem(presets_->findText(plane));
+        if (scene_.name == plane.toStdString()) return loadPreset(presets_->itemText(0));
+    }
+    spacetimeControls_->setVisible(spacetime);
+    pointsAction_->setVisible(!spacetime);
+    ivpAction_->setEnabled(m == Metric::Density);
+    if (m != Metric::Density) setIvpToolEnabled(false);
+    sidePlots_->setCurrentIndex(spacetime ? 1 : 0);
+    if (spacetime && scene_.name == plane.toStdString()) presets_->setCurrentText(plane);
     applyScene();
 }
 
@@ -189,6 +234,14 @@ bool MainWindow::loadFieldFile(const QString& path) {
 
 void MainWindow::applyScene() {
     undo_.clear();
+    if (metric() == Metric::Spacetime) {
+        view_->setIvpPath({});
+        statusBar()->showMessage(QString::fromStdString(scene_.description));
+        spacetime_->activate(QString::fromStdString(scene_.name), scene_);
+        return;
+    }
+    view_->setTraces({});
+    view_->setStraightVisible(true);
     const QPointF a = toQPoint(scene_.from), b = toQPoint(scene_.to);
     shown_.reset();
     view_->setLandscape(makeLandscape(scene_));
@@ -202,7 +255,8 @@ void MainWindow::applyScene() {
 
 void MainWindow::setHandle(Handle h, QPointF p) {
     view_->setHandlePosition(h, p);
-    requestSolve();
+    if (metric() == Metric::Spacetime) spacetime_->requestSolve(false);
+    else requestSolve();
 }
 
 void MainWindow::setIvpToolEnabled(bool on) {
@@ -220,6 +274,7 @@ void MainWindow::seedIvpFromGeodesic() {
 }
 
 void MainWindow::requestSolve() {
+    if (metric() == Metric::Spacetime) return spacetime_->requestSolve(false);
     ToyRequest r;
     r.stamp = nextStamp_++;
     r.field = scene_.field;
@@ -256,6 +311,12 @@ void MainWindow::draw() {
     shown_ = r;
     ++framesDrawn_;
     const geo::ToyBvpOutcome& o = *r->bvp;
+    if (metric() == Metric::Euclidean) {
+        view_->setGeodesic(toQPoints(o.straight));
+        plot_->setCurves({}, densityCurve(o.straight, o.straightReport));
+        info_->setText(infoText());
+        return;
+    }
     view_->setGeodesic(toQPoints(o.geodesic));
     view_->setIvpPath(r->ivpPath.rows() ? toQPoints(r->ivpPath) : QVector<QPointF>{});
     if (!r->ivpError.isEmpty()) statusBar()->showMessage("IVP: " + r->ivpError, 6000);
@@ -264,9 +325,16 @@ void MainWindow::draw() {
 }
 
 QString MainWindow::infoText() const {
+    if (metric() == Metric::Spacetime) return spacetime_->infoText();
     if (!shown_ || !shown_->bvp) return {};
     const geo::ToyBvpOutcome& o = *shown_->bvp;
     const double g = o.geodesicReport.length, s = o.straightReport.length;
+    const QPointF a = view_->handlePosition(Handle::A), b = view_->handlePosition(Handle::B);
+    if (metric() == Metric::Euclidean)
+        return QString("<table cellspacing=4><tr><td><b>Euclidean length</b></td><td><b>%1</b></td></tr>"
+                       "<tr><td>Its density-metric length</td><td>%2 &nbsp;(the density geodesic: %3)</td></tr></table>"
+                       "<p style='color:gray'>The straight segment from A = (%4) to B = (%5)</p>")
+            .arg(widgets::lengthText(QLineF(a, b).length()), widgets::lengthText(s), widgets::lengthText(g), pointText(a), pointText(b));
     return QString("<table cellspacing=4>"
                    "<tr><td><b>Geodesic length</b></td><td><b>%1</b></td></tr>"
                    "<tr><td>Straight length</td><td>%2 &nbsp;(%3× the geodesic)</td></tr>"
@@ -279,7 +347,10 @@ QString MainWindow::infoText() const {
              pointText(view_->handlePosition(Handle::A)), pointText(view_->handlePosition(Handle::B)));
 }
 
-bool MainWindow::isUpToDate() const { return shown_ && shown_->final && shown_->stamp + 1 == nextStamp_; }
+bool MainWindow::isUpToDate() const {
+    if (metric() == Metric::Spacetime) return spacetime_->isUpToDate();
+    return shown_ && shown_->final && shown_->stamp + 1 == nextStamp_;
+}
 
 template <typename Write>
 bool MainWindow::exportWith(const QString& path, QString* error, Write write) {

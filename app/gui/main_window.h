@@ -1,6 +1,8 @@
 #pragma once
 // The explorer's window. Toy mode: drag A and B over a 2-D density and watch the geodesic, the
-// density along it and both lengths follow; an IVP tool shoots geodesics from a start point.
+// density along it and both lengths follow; an IVP tool shoots geodesics from a start point. The
+// metric selector switches between the density metric, the spacetime (Fisher–Rao) metric of
+// spacetime_mode.h, and the Euclidean one (the straight segment).
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QThread>
@@ -8,14 +10,17 @@
 #include <QUndoStack>
 
 #include "field_view/field_view.h"
+#include "spacetime_mode.h"
 #include "toy/presets.h"
 #include "toy_worker.h"
 
 class QLabel;
 class QComboBox;
 class QSpinBox;
+class QStackedWidget;
 namespace widgets {
 class DensityPlot;
+class LinePlot;
 }
 
 class MainWindow : public QMainWindow {
@@ -29,6 +34,11 @@ public:
     // Moves a handle as a finished drag would (undoable) and asks for a solve.
     void setHandle(widgets::Handle h, QPointF position);
     void setIvpToolEnabled(bool on);
+    enum class Metric { Density, Spacetime, Euclidean };
+    void setMetric(Metric m);
+    Metric metric() const;
+    SpacetimeMode* spacetime() const { return spacetime_; }
+    widgets::LinePlot* linePlot() const { return linePlot_; }
 
     bool exportPng(const QString& path, QString* error = nullptr);
     bool exportPathCsv(const QString& path, QString* error = nullptr);
@@ -40,7 +50,7 @@ public:
     QString infoText() const;
     bool isUpToDate() const;  // the latest request's final result is drawn
     const ToyResult* shownResult() const { return shown_.get(); }
-    int framesDrawn() const { return framesDrawn_; }  // geodesic redraws, for the drag benchmark
+    int framesDrawn() const { return metric() == Metric::Spacetime ? spacetime_->framesDrawn() : framesDrawn_; }  // for the drag benchmark
 
 private:
     void buildUi();
@@ -55,6 +65,12 @@ private:
     widgets::DensityPlot* plot_ = nullptr;
     QLabel* info_ = nullptr;
     QComboBox* presets_ = nullptr;
+    QComboBox* metric_ = nullptr;
+    widgets::LinePlot* linePlot_ = nullptr;
+    QStackedWidget* sidePlots_ = nullptr;
+    SpacetimeMode* spacetime_ = nullptr;
+    QAction* spacetimeControls_ = nullptr;
+    QAction* pointsAction_ = nullptr;
     QSpinBox* points_ = nullptr;
     QAction* ivpAction_ = nullptr;
     QUndoStack undo_;

@@ -1,6 +1,5 @@
 #include "toy_worker.h"
 
-#include <QMetaObject>
 #include <chrono>
 
 #include "solver/density_ivp.h"
@@ -8,33 +7,12 @@
 ToySolverWorker::ToySolverWorker() { qRegisterMetaType<ToyResultPtr>(); }
 
 void ToySolverWorker::request(ToyRequest r) {
-    QMutexLocker lock(&mutex_);
-    pending_ = std::move(r);
-    cancel_ = true;  // whatever runs now is stale
-    if (!scheduled_) {
-        scheduled_ = true;
-        QMetaObject::invokeMethod(this, &ToySolverWorker::process, Qt::QueuedConnection);
-    }
+    submit([this, r = std::move(r)](const geo::SolveControl& control) {
+        if (ToyResultPtr result = solve(r, control)) Q_EMIT resultReady(result);
+    });
 }
 
-void ToySolverWorker::process() {
-    for (;;) {
-        ToyRequest r;
-        {
-            QMutexLocker lock(&mutex_);
-            if (!pending_) {
-                scheduled_ = false;
-                return;
-            }
-            r = std::move(*pending_);
-            pending_.reset();
-            cancel_ = false;
-        }
-        if (ToyResultPtr result = solve(r)) Q_EMIT resultReady(result);
-    }
-}
-
-ToyResultPtr ToySolverWorker::solve(const ToyRequest& r) {
+ToyResultPtr ToySolverWorker::solve(const ToyRequest& r, const geo::SolveControl& control) {
     auto result = std::make_shared<ToyResult>();
     result->stamp = r.stamp;
     try {
@@ -49,7 +27,6 @@ ToyResultPtr ToySolverWorker::solve(const ToyRequest& r) {
         }
         // Long solves publish snapshots, at most 30 a second.
         auto last = std::chrono::steady_clock::now();
-        const geo::SolveControl control{&cancel_};
         auto snapshot = [&](const geo::BvpSnapshot& s) {
             const auto now = std::chrono::steady_clock::now();
             if (s.stage == "done" || now - last < std::chrono::milliseconds(33)) return;

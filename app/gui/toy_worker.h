@@ -1,12 +1,10 @@
 #pragma once
-// Solves toy-mode requests on its own thread. The latest request wins: a request that arrives
-// while a solve runs cancels it, and requests that were never started are dropped. Results carry
-// the request's stamp so that the window can ignore stale ones.
-#include <QMutex>
-#include <QObject>
-#include <atomic>
+// Solves toy-mode requests on its own thread, the latest first (latest_job.h). Results carry the
+// request's stamp so that the window can ignore stale ones.
 #include <memory>
 #include <optional>
+
+#include "latest_job.h"
 
 #include "solver/graph_search.h"
 #include "toy/toy_solve.h"
@@ -34,7 +32,7 @@ struct ToyResult {
 using ToyResultPtr = std::shared_ptr<const ToyResult>;
 Q_DECLARE_METATYPE(ToyResultPtr)
 
-class ToySolverWorker : public QObject {
+class ToySolverWorker : public LatestJobRunner {
     Q_OBJECT
 public:
     ToySolverWorker();
@@ -44,13 +42,8 @@ Q_SIGNALS:
     void resultReady(ToyResultPtr result);
 
 private:
-    void process();  // worker thread
-    ToyResultPtr solve(const ToyRequest& r);
+    ToyResultPtr solve(const ToyRequest& r, const geo::SolveControl& control);  // worker thread
 
-    QMutex mutex_;
-    std::optional<ToyRequest> pending_;
-    bool scheduled_ = false;
-    std::atomic<bool> cancel_{false};
     // The grid graph of the last field, reused while endpoints stay inside it.
     std::shared_ptr<const geo::Field> graphField_;
     std::unique_ptr<geo::GridGraph> graph_;

@@ -4,22 +4,20 @@
 
 #include "common/errors.h"
 #include "field/field_json.h"
+#include "field/muller_brown.h"
 #include "spacetime/boltzmann_denoiser.h"
 #include "spacetime/mixture_denoiser.h"
 #include "toy/presets.h"
 
 namespace geo {
 
-namespace {
-
-std::shared_ptr<const Denoiser> exactDenoiser(const std::shared_ptr<const Field>& field, const std::string& what) {
+std::shared_ptr<const Denoiser> exactSpacetimeDenoiser(const std::shared_ptr<const Field>& field, const std::string& what) {
+    if (std::dynamic_pointer_cast<const MullerBrown>(field)) return muellerBrownDenoiser(field);
     auto mixture = std::dynamic_pointer_cast<const GaussianMixture>(field);
     if (!mixture)
-        throw InputError(what + " is not a Gaussian mixture; the spacetime geometry needs an exact denoiser, which this build has only for mixtures");
+        throw InputError(what + " is not a Gaussian mixture; the spacetime geometry needs an exact denoiser, which this build has for mixtures and Müller–Brown");
     return std::make_shared<MixtureDenoiser>(mixture);
 }
-
-}  // namespace
 
 std::shared_ptr<const GaussianMixture> paperToyMixture() {
     auto v = [](double a) { return Eigen::VectorXd::Constant(1, a); };
@@ -50,11 +48,11 @@ std::shared_ptr<const Denoiser> spacetimeDenoiserFromPreset(const std::string& n
         for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
         throw InputError("unknown preset \"" + name + "\" (known: " + known + ")");
     }
-    return exactDenoiser(preset(name).field, "preset \"" + name + "\"");
+    return exactSpacetimeDenoiser(preset(name).field, "preset \"" + name + "\"");
 }
 
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromFile(const std::filesystem::path& path) {
-    return exactDenoiser(loadFieldFile(path), path.string());
+    return exactSpacetimeDenoiser(loadFieldFile(path), path.string());
 }
 
 }  // namespace geo

@@ -21,5 +21,8 @@ std::vector<std::string> spacetimePresetNames();
 // InputError for unknown names and for files that are not Gaussian mixtures.
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromPreset(const std::string& name);
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromFile(const std::filesystem::path& path);
+// The exact denoiser of a field: closed form for Gaussian mixtures, quadrature for Müller–Brown;
+// InputError naming `what` otherwise.
+std::shared_ptr<const Denoiser> exactSpacetimeDenoiser(const std::shared_ptr<const Field>& field, const std::string& what);
 
 }  // namespace geo

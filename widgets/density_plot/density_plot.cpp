@@ -23,6 +23,8 @@ void DensityPlot::setCurves(const DensityCurve& g, const DensityCurve& s) {
     graph(0)->setData(g.arcLength, g.density, true);
     graph(1)->setData(s.arcLength, s.density, true);
     graph(0)->setName("geodesic, length " + lengthText(g.length));
+    if (g.arcLength.isEmpty()) graph(0)->removeFromLegend();  // the Euclidean metric shows the segment alone
+    else graph(0)->addToLegend();
     graph(1)->setName("straight, length " + lengthText(s.length));
     double top = 0;
     for (double v : g.density) top = std::max(top, v);

@@ -22,6 +22,7 @@ void setCurve(QCPCurve* c, const QVector<QPointF>& pts) {
 FieldView::FieldView(QWidget* parent) : QCustomPlot(parent) {
     setMinimumSize(420, 360);
     addLayer("paths", layer("main"), QCustomPlot::limAbove);
+    addLayer("traces", layer("main"), QCustomPlot::limAbove);  // under the paths, drawn with the heat map
     layer("paths")->setMode(QCPLayer::lmBuffered);  // paths and handles replot without the heat map
     connect(this, &QCustomPlot::afterReplot, this, [this] { replotted_ = true; });
     xAxis->setLabel("x");
@@ -71,6 +72,9 @@ FieldView::FieldView(QWidget* parent) : QCustomPlot(parent) {
 
 void FieldView::setLandscape(const Landscape& l) {
     box_ = l.box;
+    equalScales_ = l.equalScales;
+    xAxis->setLabel(l.xLabel);
+    yAxis->setLabel(l.yLabel);
     heat_->data()->setSize(l.nx, l.ny);
     heat_->data()->setRange(QCPRange(l.box.left(), l.box.right()), QCPRange(l.box.top(), l.box.bottom()));
     for (int j = 0; j < l.ny; ++j)
@@ -102,6 +106,11 @@ void FieldView::setLandscape(const Landscape& l) {
 void FieldView::fitView() {
     if (!box_.isValid()) return;
     // Equal scales on both axes, so that angles and arc lengths look as they are; the box fits inside.
+    if (!equalScales_) {
+        xAxis->setRange(box_.left(), box_.right());
+        yAxis->setRange(box_.top(), box_.bottom());
+        return;
+    }
     const QRect area = axisRect()->rect();
     const double w = std::max(area.width(), 1), h = std::max(area.height(), 1);
     const double unitsPerPixel = std::max(box_.width() / w, box_.height() / h);
@@ -142,6 +151,25 @@ void FieldView::setIvp(QPointF start, QPointF velocity) {
 
 void FieldView::setIvpPath(const QVector<QPointF>& path) {
     setCurve(ivpCurve_, path);
+    refreshOverlay();
+}
+
+void FieldView::setTraces(const QVector<Trace>& traces) {
+    while (traces_.size() > traces.size()) removePlottable(traces_.takeLast());
+    while (traces_.size() < traces.size()) {
+        auto* c = new QCPCurve(xAxis, yAxis);
+        c->setLayer("traces");
+        traces_ << c;
+    }
+    for (int i = 0; i < traces.size(); ++i) {
+        traces_[i]->setPen(traces[i].pen);
+        setCurve(traces_[i], traces[i].points);
+    }
+    replot(QCustomPlot::rpQueuedReplot);  // the traces share the heat map's buffer
+}
+
+void FieldView::setStraightVisible(bool visible) {
+    straight_->setVisible(visible);
     refreshOverlay();
 }
 
@@ -226,8 +254,13 @@ void FieldView::mouseReleaseEvent(QMouseEvent* event) {
 void FieldView::refreshOverlay() {
     setCurve(straight_, {a_, b_});
     endpointMarks_->setData({a_.x(), b_.x()}, {a_.y(), b_.y()}, true);
-    labelA_->position->setCoords(a_ + QPointF(0.04 * box_.width(), 0.02 * box_.height()));
-    labelB_->position->setCoords(b_ + QPointF(0.04 * box_.width(), 0.02 * box_.height()));
+    // Labels sit above-right of their handle, or below it near the top edge so they stay in view.
+    auto labelAt = [this](QPointF p) {
+        const double up = p.y() > box_.bottom() - 0.08 * box_.height() ? -0.07 : 0.02;
+        return p + QPointF(0.04 * box_.width(), up * box_.height());
+    };
+    labelA_->position->setCoords(labelAt(a_));
+    labelB_->position->setCoords(labelAt(b_));
     if (ivpVisible_) {
         const QPointF tip = ivpStart_ + ivpVelocity_;
         velocityArrow_->start->setCoords(ivpStart_);

@@ -12,6 +12,12 @@ namespace widgets {
 
 enum class Handle { A, B, IvpStart, IvpVelocity, None };
 
+// A polyline drawn over the landscape, under the handles (sampled paths, posterior means, ODE trajectories).
+struct Trace {
+    QVector<QPointF> points;
+    QPen pen;
+};
+
 class FieldView : public QCustomPlot {
     Q_OBJECT
 public:
@@ -23,6 +29,8 @@ public:
     void setIvpVisible(bool visible);
     void setIvp(QPointF start, QPointF velocity);  // velocity in field units; the handle sits at start + velocity
     void setIvpPath(const QVector<QPointF>& path);
+    void setTraces(const QVector<Trace>& traces);  // replaces the previous ones
+    void setStraightVisible(bool visible);
 
     QPointF handlePosition(Handle h) const;
     void setHandlePosition(Handle h, QPointF p);  // as a drag would, without emitting handleMoved
@@ -48,6 +56,7 @@ private:
     QCPColorMap* heat_ = nullptr;
     QCPCurve* contours_ = nullptr;
     QVector<QCPItemLine*> arrows_;
+    QVector<QCPCurve*> traces_;
     QCPCurve *straight_ = nullptr, *geodesicCurve_ = nullptr, *ivpCurve_ = nullptr;
     QCPItemLine* velocityArrow_ = nullptr;
     QCPGraph *endpointMarks_ = nullptr, *ivpMarks_ = nullptr;
@@ -59,6 +68,7 @@ private:
     Handle dragging_ = Handle::None;
     QPointF dragOrigin_;
     QRectF box_;
+    bool equalScales_ = true;
     bool replotted_ = false;
     bool overlayQueued_ = false;
 };

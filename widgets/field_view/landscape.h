@@ -3,6 +3,7 @@
 #include <QLineF>
 #include <QPointF>
 #include <QRectF>
+#include <QString>
 #include <QVector>
 
 namespace widgets {
@@ -14,6 +15,8 @@ struct Landscape {
     double low = 0, high = 1;    // colour range of the heat map
     QVector<QLineF> contours;    // iso-line segments
     QVector<QPointF> arrowOrigins, arrowVectors;  // score arrows, already scaled to field units
+    bool equalScales = true;     // false: each axis is stretched to fill the view (a plane of (x, t))
+    QString xLabel = "x", yLabel = "y";
 };
 
 }  // namespace widgets

@@ -1,0 +1,30 @@
+#include "latest_job.h"
+
+#include <QMetaObject>
+
+void LatestJobRunner::submit(Job job) {
+    QMutexLocker lock(&mutex_);
+    pending_ = std::move(job);
+    cancel_ = true;  // whatever runs now is stale
+    if (!scheduled_) {
+        scheduled_ = true;
+        QMetaObject::invokeMethod(this, &LatestJobRunner::process, Qt::QueuedConnection);
+    }
+}
+
+void LatestJobRunner::process() {
+    for (;;) {
+        Job job;
+        {
+            QMutexLocker lock(&mutex_);
+            if (!pending_) {
+                scheduled_ = false;
+                return;
+            }
+            job = std::move(*pending_);
+            pending_.reset();
+            cancel_ = false;
+        }
+        job(geo::SolveControl{&cancel_});
+    }
+}

@@ -1,0 +1,92 @@
+#include "spacetime_worker.h"
+
+#include <chrono>
+
+#include "spacetime/pf_ode.h"
+
+namespace {
+constexpr int kQuickSteps = 12;   // L-BFGS steps per drag frame, warm-started
+constexpr int kFlowSteps = 512;   // the reference's Euler steps for the probability flow
+}  // namespace
+
+SpacetimeWorker::SpacetimeWorker() { qRegisterMetaType<SpacetimeResultPtr>(); }
+
+void SpacetimeWorker::request(SpacetimeRequest r) {
+    submit([this, r = std::move(r)](const geo::SolveControl& control) {
+        if (SpacetimeResultPtr result = solve(r, control)) Q_EMIT resultReady(result);
+    });
+}
+
+SpacetimeResultPtr SpacetimeWorker::solve(const SpacetimeRequest& r, const geo::SolveControl& control) {
+    const auto start = std::chrono::steady_clock::now();
+    auto out = std::make_shared<SpacetimeResult>();
+    out->stamp = r.stamp;
+    out->kind = r.kind;
+    out->quick = r.quick;
+    const geo::LinearLogSnr schedule;
+    try {
+        if (r.kind == SpacetimeRequest::Kind::TransitionPaths) {
+            solveTransitionPaths(r, control, *out);
+        } else {
+            geo::SpacetimeBvpOptions o;
+            o.points = r.points;
+            if (r.warmStart.size()) o.initialWeights = r.warmStart;
+            if (r.quick) o.maxSteps = kQuickSteps;
+            out->bvp = geo::solveSpacetimeBvp(*r.denoiser, schedule, r.from, r.to, o, control);
+            Eigen::VectorXd a(r.points), s(r.points);
+            for (int i = 0; i < r.points; ++i) {
+                a[i] = schedule.alpha(out->bvp.path.t[i]);
+                s[i] = schedule.sigma(out->bvp.path.t[i]);
+            }
+            out->posteriorMean = r.denoiser->moments(out->bvp.path.x, a, s).mean;
+            if (r.kind == SpacetimeRequest::Kind::Plane) {
+                // The flow runs downwards in t, from whichever end is noisier to the other's time.
+                const bool fromA = r.from[1] >= r.to[1];
+                const Eigen::VectorXd& top = fromA ? r.from : r.to;
+                const double tEnd = fromA ? r.to[1] : r.from[1];
+                if (top[1] > tEnd) {
+                    out->flow = geo::integrateProbabilityFlow(*r.denoiser, schedule, top.head(1), top[1], tEnd, kFlowSteps);
+                    out->flowEnergy = geo::spacetimeEnergy(*r.denoiser, schedule, out->flow);
+                }
+            }
+        }
+    } catch (const geo::Cancelled&) {
+        return nullptr;
+    } catch (const std::exception& e) {
+        out->error = QString::fromStdString(e.what());
+    }
+    out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+void SpacetimeWorker::solveTransitionPaths(const SpacetimeRequest& r, const geo::SolveControl& control, SpacetimeResult& out) {
+    geo::TpsSystem system = *r.system;
+    system.from = r.from.head(2);
+    system.to = r.to.head(2);
+    geo::TpsOptions options;
+    options.points = r.points;
+    options.constraint = r.constraint;
+    Q_EMIT progress(QString("Solving the %1 geodesic (up to %2 L-BFGS solves)…")
+                        .arg(QString::fromStdString(geo::tpsConstraintName(r.constraint)))
+                        .arg(r.constraint == geo::TpsConstraint::None ? 1 : 1 + int(options.ramp.size()) + (r.constraint == geo::TpsConstraint::Avoid)));
+    const geo::TpsGeodesic g = geo::solveTransitionGeodesic(system, options, control);
+    out.bvp = g.bvp;
+    out.klMin = g.klChange.minCoeff();
+    Q_EMIT progress(QString("Sampling %1 transition paths along the geodesic…").arg(r.paths));
+    geo::LangevinSettings langevin;
+    langevin.paths = r.paths;
+    const std::vector<geo::Points> chains = geo::sampleTransitionPaths(*system.data, g.bvp.path, langevin, control);
+    for (const geo::Points& c : chains) {
+        out.maxEnergies.push_back(geo::maxEnergy(system, c));
+        geo::Points thinned(c.rows() / langevin.stepsPerPoint + 1, 2);
+        for (Eigen::Index i = 0; i < thinned.rows(); ++i) thinned.row(i) = c.row(i * langevin.stepsPerPoint);
+        out.paths.push_back(std::move(thinned));
+    }
+    if (boundSystem_ != r.system || boundFrom_ != r.from || boundTo_ != r.to) {
+        bound_ = geo::minimaxLowerBound(system);
+        boundSystem_ = r.system;
+        boundFrom_ = r.from;
+        boundTo_ = r.to;
+    }
+    out.bound = bound_;
+}
