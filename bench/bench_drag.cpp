@@ -1,6 +1,8 @@
 // Drag speed as a user feels it: the real window, offscreen, fed mouse moves at 60 Hz that drag A
 // around a loop for three seconds. Prints redraws of the geodesic per second and the latency from
-// a move to its drawn geodesic (median over repeated single moves).
+// a move to its drawn geodesic (median over repeated single moves). With --metric spacetime: the 2-D
+// spacetime geodesic (64 points) under the same drag, redraws per second (median of three 3-second
+// drags) and the median time of the warm-started quick solves that produced them.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "main_window.h"
@@ -25,17 +28,56 @@ void pump(int ms) {
     QTimer::singleShot(ms, &loop, &QEventLoop::quit);
     loop.exec();
 }
-bool waitUpToDate(MainWindow& w) {
+bool waitUpToDate(MainWindow& w, int timeoutMs = 5000) {
     QElapsedTimer t;
     t.start();
-    while (!w.isUpToDate() && t.elapsed() < 5000) pump(1);
+    while (!w.isUpToDate() && t.elapsed() < timeoutMs) pump(1);
     return w.isUpToDate();
 }
 }  // namespace
 
+int spacetimeDrags() {
+    for (const char* preset : {"figure1", "ring", "banana", "two-routes"}) {
+        MainWindow w;
+        w.setMetric(MainWindow::Metric::Spacetime);
+        w.loadPreset(preset);
+        w.show();
+        waitUpToDate(w, 60000);
+        widgets::FieldView* view = w.fieldView();
+        std::vector<double> rates, solveMs;
+        for (int run = 0; run < 3; ++run) {
+            const QPointF a = view->handlePosition(widgets::Handle::A);
+            const QPointF centre = view->pixelOf(a) + QPointF(40, 0);
+            auto loopPoint = [&](double t) { return centre + QPointF(-std::cos(t) * 40, std::sin(t) * 40); };
+            mouse(view, QEvent::MouseButtonPress, view->pixelOf(a), Qt::LeftButton);
+            const int before = w.framesDrawn();
+            const SpacetimeResult* seen = w.spacetime()->shownResult();
+            QElapsedTimer clock;
+            clock.start();
+            int moves = 0;
+            while (clock.elapsed() < 3000) {
+                mouse(view, QEvent::MouseMove, loopPoint(moves++ * 0.05), Qt::LeftButton);
+                pump(16);
+                const SpacetimeResult* r = w.spacetime()->shownResult();
+                if (r && r != seen && r->quick) solveMs.push_back(r->seconds * 1e3);
+                seen = r;
+            }
+            rates.push_back((w.framesDrawn() - before) / (clock.elapsed() / 1000.0));
+            mouse(view, QEvent::MouseButtonRelease, loopPoint(moves * 0.05), Qt::NoButton);
+            waitUpToDate(w, 60000);
+        }
+        std::sort(rates.begin(), rates.end());
+        std::nth_element(solveMs.begin(), solveMs.begin() + solveMs.size() / 2, solveMs.end());
+        std::printf("spacetime %-11s %5.1f redraws/s during a 60 Hz drag (median of 3; %.1f–%.1f); quick solve median %.1f ms over %zu\n",
+                    preset, rates[1], rates[0], rates[2], solveMs.empty() ? 0.0 : solveMs[solveMs.size() / 2], solveMs.size());
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    if (argc > 2 && std::string(argv[1]) == "--metric" && std::string(argv[2]) == "spacetime") return spacetimeDrags();
     for (const char* preset : {"figure1", "two-routes", "muller-brown"}) {
         MainWindow w;
         w.loadPreset(preset);

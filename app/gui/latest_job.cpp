@@ -2,10 +2,10 @@
 
 #include <QMetaObject>
 
-void LatestJobRunner::submit(Job job) {
+void LatestJobRunner::submit(Job job, bool interruptRunning) {
     QMutexLocker lock(&mutex_);
     pending_ = std::move(job);
-    cancel_ = true;  // whatever runs now is stale
+    if (interruptRunning) cancel_ = true;  // whatever runs now is stale
     if (!scheduled_) {
         scheduled_ = true;
         QMetaObject::invokeMethod(this, &LatestJobRunner::process, Qt::QueuedConnection);

@@ -1,7 +1,8 @@
 #pragma once
-// Runs jobs on the thread it lives on, the latest first: submitting a job cancels the one running (its
-// SolveControl reports cancellation) and replaces any that has not started. Workers derive from it and
-// publish their results by signals.
+// Runs jobs on the thread it lives on, the latest first: submitting a job replaces any that has not
+// started and, unless told to let it finish, cancels the one running (its SolveControl reports
+// cancellation). Letting short jobs finish keeps results flowing while requests arrive faster than
+// jobs complete (a drag). Workers derive from it and publish their results by signals.
 #include <QMutex>
 #include <QObject>
 #include <atomic>
@@ -14,7 +15,7 @@ class LatestJobRunner : public QObject {
     Q_OBJECT
 public:
     using Job = std::function<void(const geo::SolveControl&)>;
-    void submit(Job job);  // any thread
+    void submit(Job job, bool interruptRunning = true);  // any thread
 
 private:
     void process();  // the runner's thread

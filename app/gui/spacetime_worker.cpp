@@ -5,16 +5,17 @@
 #include "spacetime/pf_ode.h"
 
 namespace {
-constexpr int kQuickSteps = 12;   // L-BFGS steps per drag frame, warm-started
+constexpr int kQuickSteps = 8;    // L-BFGS steps per drag frame, warm-started; the release solves fully
 constexpr int kFlowSteps = 512;   // the reference's Euler steps for the probability flow
 }  // namespace
 
 SpacetimeWorker::SpacetimeWorker() { qRegisterMetaType<SpacetimeResultPtr>(); }
 
 void SpacetimeWorker::request(SpacetimeRequest r) {
+    const bool quick = r.quick;  // a quick solve lets the one running finish, so a drag shows frames
     submit([this, r = std::move(r)](const geo::SolveControl& control) {
         if (SpacetimeResultPtr result = solve(r, control)) Q_EMIT resultReady(result);
-    });
+    }, !quick);
 }
 
 SpacetimeResultPtr SpacetimeWorker::solve(const SpacetimeRequest& r, const geo::SolveControl& control) {
