@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
+#include <memory>
 
 #include "main_window.h"
 
@@ -46,8 +47,14 @@ int main(int argc, char** argv) {
     w.show();
     if (args.isSet(shot)) {
         auto* poll = new QTimer(&w);
-        QObject::connect(poll, &QTimer::timeout, &w, [&] {
-            if (!w.isUpToDate()) return;
+        auto settled = std::make_shared<bool>(false);
+        QObject::connect(poll, &QTimer::timeout, &w, [&, settled] {
+            // Grab one tick after the result arrived: the plots replot on a queued event.
+            const bool ready = w.isUpToDate();
+            if (!ready || !*settled) {
+                *settled = ready;
+                return;
+            }
             const QPixmap image = w.grab();
             QApplication::exit(image.save(args.value(shot), "PNG") ? 0 : 1);
         });
