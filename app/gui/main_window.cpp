@@ -355,6 +355,8 @@ bool MainWindow::isUpToDate() const {
 template <typename Write>
 bool MainWindow::exportWith(const QString& path, QString* error, Write write) {
     try {
+        if (metric() == Metric::Spacetime)
+            throw geo::InputError("spacetime curves are exported by geodesic-cli (spacetime bvp / edit-distance / tps --json); here: the view as PNG");
         if (!shown_ || !shown_->bvp) throw geo::InputError("there is no solved path to export yet");
         write(*shown_->bvp);
         statusBar()->showMessage("Wrote " + path, 5000);
