@@ -3,6 +3,7 @@
 // names the file, key or value at fault.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace geo {
 
@@ -11,6 +12,13 @@ class InputError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// `unknown <what> "<name>" (known: a, b, c)`: the message for a name outside a fixed set.
+inline InputError unknownNameError(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+    std::string list;
+    for (const std::string& n : known) list += (list.empty() ? "" : ", ") + n;
+    return InputError("unknown " + what + " \"" + name + "\" (known: " + list + ")");
+}
 
 // A solve stopped because its cancel flag was raised.
 class Cancelled : public std::runtime_error {

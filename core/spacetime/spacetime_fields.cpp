@@ -41,14 +41,10 @@ std::vector<std::string> spacetimePresetNames() {
 
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromPreset(const std::string& name) {
     if (name == "mixture-1d") return std::make_shared<MixtureDenoiser>(paperToyMixture());
-    if (name == "muller-brown" || name == "mueller-brown") return muellerBrownDenoiser(preset("muller-brown").field);
+    const std::string toyName = name == "mueller-brown" ? "muller-brown" : name;  // both spellings are in use
     const std::vector<std::string> names = spacetimePresetNames();
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-        std::string known;
-        for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
-        throw InputError("unknown preset \"" + name + "\" (known: " + known + ")");
-    }
-    return exactSpacetimeDenoiser(preset(name).field, "preset \"" + name + "\"");
+    if (std::find(names.begin(), names.end(), toyName) == names.end()) throw unknownNameError("preset", name, names);
+    return exactSpacetimeDenoiser(preset(toyName).field, "preset \"" + name + "\"");
 }
 
 std::shared_ptr<const Denoiser> spacetimeDenoiserFromFile(const std::filesystem::path& path) {

@@ -1,7 +1,5 @@
 // The named transition-path systems: Müller–Brown (its posterior by grid quadrature) and a Gaussian
 // mixture potential (its posterior in closed form).
-#include <algorithm>
-
 #include "common/errors.h"
 #include "field/gaussian_mixture.h"
 #include "field/muller_brown.h"
@@ -14,13 +12,13 @@ namespace geo {
 
 namespace {
 
-Box box(double x0, double x1, double y0, double y1) { return {Eigen::Vector2d(x0, y0), Eigen::Vector2d(x1, y1)}; }
-
+// The toy mode's Müller–Brown scene (its temperature and view), with its minima to six places.
 TpsSystem muellerBrown() {
+    const ToyScene scene = preset("muller-brown");
+    const auto field = std::dynamic_pointer_cast<const MullerBrown>(scene.field);
     TpsSystem s;
     s.name = "mueller-brown";
-    s.description = "Müller–Brown potential U, density exp(-U/20); from the deepest minimum A to C";
-    auto field = std::make_shared<MullerBrown>(20.0);
+    s.description = "Müller–Brown potential U, density exp(-U/" + std::to_string(int(field->temperature())) + "); from the deepest minimum A to C";
     s.data = field;
     s.denoiser = muellerBrownDenoiser(field);
     s.potential = &MullerBrown::potential;
@@ -28,7 +26,7 @@ TpsSystem muellerBrown() {
     s.to = {0.623499, 0.028038};     // minimum C
     s.forbidden = {-0.050011, 0.466694};  // minimum B, on the direct route
     s.klDrop = 15;
-    s.view = box(-1.6, 1.2, -0.5, 2.1);
+    s.view = scene.view;
     return s;
 }
 
@@ -59,9 +57,7 @@ std::vector<std::string> tpsSystemNames() { return {"mueller-brown", "two-routes
 TpsSystem tpsSystem(const std::string& name) {
     if (name == "mueller-brown" || name == "muller-brown") return muellerBrown();
     if (name == "two-routes") return twoRoutes();
-    std::string known;
-    for (const auto& n : tpsSystemNames()) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("unknown transition-path system \"" + name + "\" (known: " + known + ")");
+    throw unknownNameError("transition-path system", name, tpsSystemNames());
 }
 
 }  // namespace geo

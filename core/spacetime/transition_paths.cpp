@@ -8,19 +8,24 @@
 
 namespace geo {
 
+namespace {
+const std::pair<TpsConstraint, const char*> kConstraintNames[] = {
+    {TpsConstraint::None, "none"}, {TpsConstraint::LowVariance, "low-variance"}, {TpsConstraint::Avoid, "avoid"}};
+}  // namespace
+
 TpsConstraint parseTpsConstraint(const std::string& name) {
-    if (name == "none") return TpsConstraint::None;
-    if (name == "low-variance") return TpsConstraint::LowVariance;
-    if (name == "avoid") return TpsConstraint::Avoid;
-    throw InputError("unknown constraint \"" + name + "\" (known: none, low-variance, avoid)");
+    std::vector<std::string> known;
+    for (const auto& [c, n] : kConstraintNames) {
+        if (name == n) return c;
+        known.push_back(n);
+    }
+    throw unknownNameError("constraint", name, known);
 }
 
 std::string tpsConstraintName(TpsConstraint c) {
-    switch (c) {
-        case TpsConstraint::None: return "none";
-        case TpsConstraint::LowVariance: return "low-variance";
-        default: return "avoid";
-    }
+    for (const auto& [value, n] : kConstraintNames)
+        if (value == c) return n;
+    return "none";
 }
 
 double toyTimeOfLambda(double lambda) { return (10 - lambda) / 20; }

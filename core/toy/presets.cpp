@@ -103,9 +103,7 @@ ToyScene preset(const std::string& name) {
     if (name == "banana") return banana();
     if (name == "two-routes") return twoRoutes();
     if (name == "muller-brown") return mullerBrown();
-    std::string known;
-    for (const auto& n : presetNames()) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("unknown preset \"" + name + "\" (known: " + known + ")");
+    throw unknownNameError("preset", name, presetNames());
 }
 
 ToyScene sceneFromFile(const std::string& path) {
