@@ -38,7 +38,7 @@ void grid(const std::vector<Eigen::Vector2d>& xs, const std::vector<double>& lam
     Eigen::Index k = 0;
     for (double l : lambdas)
         for (const Eigen::Vector2d& p : xs) {
-            const double t = toyTimeOfLambda(l);
+            const double t = schedule.timeOf(l);
             a[k] = schedule.alpha(t);
             s[k] = schedule.sigma(t);
             x.row(k++) = a[k - 1] * p.transpose();  // a noisy point whose centre x_t/α is p
@@ -145,7 +145,7 @@ private Q_SLOTS:
         const auto q = threeWells();
         const MixtureDenoiser exact(q);
         const LinearLogSnr schedule;
-        const double t = toyTimeOfLambda(1.0);
+        const double t = schedule.timeOf(1.0);
         SpacetimePath curve{Points(1, 2), Eigen::VectorXd::Constant(1, t)};
         curve.x << 0.2 * schedule.alpha(t), 0.5 * schedule.alpha(t);
         LangevinSettings settings;
@@ -171,10 +171,11 @@ private Q_SLOTS:
         const TpsSystem mb = tpsSystem("mueller-brown");
         o.constraint = TpsConstraint::LowVariance;
         const TpsGeodesic low = solveTransitionGeodesic(mb, o);
-        QVERIFY(10 - 20 * low.bvp.path.t.maxCoeff() > mb.lowVarianceLambda - 0.2);
+        const LinearLogSnr schedule;
+        QVERIFY(schedule.lambda(low.bvp.path.t.maxCoeff()) > mb.lowVarianceLambda - 0.2);
         o.constraint = TpsConstraint::None;
         const TpsGeodesic free = solveTransitionGeodesic(mb, o);
-        QVERIFY(10 - 20 * free.bvp.path.t.maxCoeff() < mb.lowVarianceLambda - 1);  // the constraint bites
+        QVERIFY(schedule.lambda(free.bvp.path.t.maxCoeff()) < mb.lowVarianceLambda - 1);  // the constraint bites
         QVERIFY(free.klChange.minCoeff() < -mb.klDrop - 5);
         o.constraint = TpsConstraint::Avoid;
         const TpsGeodesic avoid = solveTransitionGeodesic(mb, o);

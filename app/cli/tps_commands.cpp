@@ -1,6 +1,5 @@
 // geodesic-cli tps: transition paths between two minima of a 2-D Boltzmann system along its spacetime
 // geodesic, their maximum energies and the minimax lower bound.
-#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -13,10 +12,9 @@ namespace cli {
 
 namespace {
 
-nlohmann::json pointsJson(const geo::Points& p, Eigen::Index stride = 1) {
+nlohmann::json pointsJson(const geo::Points& p) {
     nlohmann::json rows = nlohmann::json::array();
-    for (Eigen::Index i = 0; i < p.rows(); i += stride) rows.push_back({p(i, 0), p(i, 1)});
-    if ((p.rows() - 1) % stride) rows.push_back({p(p.rows() - 1, 0), p(p.rows() - 1, 1)});
+    for (Eigen::Index i = 0; i < p.rows(); ++i) rows.push_back({p(i, 0), p(i, 1)});
     return rows;
 }
 
@@ -68,25 +66,22 @@ void addTpsCommand(CLI::App& app, std::function<int()>& run) {
             j["description"] = system.description;
             j["constraint"] = geo::tpsConstraintName(constraint);
             j["geodesic"] = spacetimePathJson(g.bvp.path, g.bvp.energy, solveSeconds);
-            j["geodesic"]["min_lambda"] = 10 - 20 * g.bvp.path.t.maxCoeff();
+            j["geodesic"]["min_lambda"] = geo::LinearLogSnr().lambda(g.bvp.path.t.maxCoeff());
             j["geodesic"]["kl_change_min"] = g.klChange.minCoeff();
             j["geodesic"]["solves"] = g.stages;
             j["geodesic"]["steps"] = g.bvp.steps;
-            nlohmann::json energies = nlohmann::json::array(), written = nlohmann::json::array();
-            double sum = 0, sum2 = 0;
+            std::vector<double> energies;
+            nlohmann::json written = nlohmann::json::array();
             for (const geo::Points& p : paths) {
-                const double e = geo::maxEnergy(system, p);
-                energies.push_back(e);
-                sum += e;
-                sum2 += e * e;
-                written.push_back(pointsJson(p, o->allStates ? 1 : o->stepsPerPoint));
+                energies.push_back(geo::maxEnergy(system, p));
+                written.push_back(pointsJson(o->allStates ? p : geo::statesAtCurvePoints(p, o->stepsPerPoint)));
             }
-            const double n = static_cast<double>(paths.size()), mean = sum / n;
+            const geo::EnergySpread spread = geo::meanAndSpread(energies);
             j["paths"] = written;
             j["path_states"] = o->allStates ? "every Langevin state" : "the state after each geodesic point's Langevin steps";
             j["max_energies"] = energies;
-            j["max_energy_mean"] = mean;
-            j["max_energy_std"] = n > 1 ? std::sqrt(std::max(0.0, (sum2 - n * mean * mean) / (n - 1))) : 0.0;
+            j["max_energy_mean"] = spread.mean;
+            j["max_energy_std"] = spread.std;
             j["lower_bound"] = bound.barrier;
             j["lower_bound_path"] = pointsJson(bound.path);
             j["langevin"] = {{"steps_per_point", o->stepsPerPoint}, {"step_size", o->stepSize}, {"seed", o->seed}};

@@ -26,7 +26,6 @@ const QColor kGeodesic(235, 60, 60), kFlow(255, 170, 30), kMean(80, 220, 255), k
 constexpr int kPlanePoints = 256, kGeodesicPoints = 64, kTpsPoints = 128;
 constexpr double kPlaneX = 5, kPlaneTMin = 0.02;
 
-double lambdaOf(double t) { return 10 - 20 * t; }
 
 // log p_t(x) over the (x, t) plane, 12 nats deep per noise level's colour range, with contours.
 widgets::Landscape planeLandscape(const geo::MixtureDenoiser& q) {
@@ -71,7 +70,7 @@ widgets::PlotSeries lambdaSeries(const QString& name, const Eigen::VectorXd& t, 
     widgets::PlotSeries s{name, {}, {}, QPen(colour, 2.5)};
     for (Eigen::Index i = 0; i < t.size(); ++i) {
         s.x << (t.size() > 1 ? double(i) / (t.size() - 1) : 0.0);
-        s.y << lambdaOf(t[i]);
+        s.y << geo::LinearLogSnr().lambda(t[i]);
     }
     return s;
 }
@@ -160,7 +159,7 @@ bool SpacetimeMode::activate(const QString& name, const geo::ToyScene& scene) {
     return true;
 }
 
-double SpacetimeMode::endTime() const { return geo::toyTimeOfLambda(endLambda_->value()); }
+double SpacetimeMode::endTime() const { return geo::LinearLogSnr().timeOf(endLambda_->value()); }
 
 void SpacetimeMode::setConstraint(geo::TpsConstraint c) {
     constraint_->setCurrentText(QString::fromStdString(geo::tpsConstraintName(c)));
@@ -179,7 +178,7 @@ void SpacetimeMode::requestSolve(bool quick) {
         r.to = Eigen::Vector2d(b.x(), b.y());
         r.points = kPlanePoints;
     } else {
-        const double t = kind_ == Kind::Geodesic ? endTime() : geo::toyTimeOfLambda(system_->endpointLambda);
+        const double t = kind_ == Kind::Geodesic ? endTime() : geo::LinearLogSnr().timeOf(system_->endpointLambda);
         r.from = Eigen::Vector3d(a.x(), a.y(), t);
         r.to = Eigen::Vector3d(b.x(), b.y(), t);
         r.points = kind_ == Kind::Geodesic ? kGeodesicPoints : kTpsPoints;
@@ -241,7 +240,7 @@ void SpacetimeMode::drawTransitionPaths(const SpacetimeResult& r) {
     QVector<widgets::Trace> traces;
     for (const geo::Points& p : r.paths) traces << widgets::Trace{toQPoints(p), QPen(kPaths, 1.2)};
     traces << widgets::Trace{toQPoints(r.bound.path), QPen(kBound, 2, Qt::DashLine)};
-    if (geo::parseTpsConstraint(constraint_->currentText().toStdString()) == geo::TpsConstraint::Avoid) {
+    if (r.constraint == geo::TpsConstraint::Avoid) {
         // The forbidden posterior's centre and width s* = σ/α at its log-SNR.
         QVector<QPointF> ring;
         const double s = std::exp(-system_->forbiddenLambda / 2);
@@ -251,12 +250,11 @@ void SpacetimeMode::drawTransitionPaths(const SpacetimeResult& r) {
     }
     view_->setTraces(traces);
     widgets::PlotSeries dots{"maximum energy of each path", {}, {}, QPen(QColor(235, 60, 60)), true};
-    double mean = 0;
     for (size_t i = 0; i < r.maxEnergies.size(); ++i) {
         dots.x << double(i + 1);
         dots.y << r.maxEnergies[i];
-        mean += r.maxEnergies[i] / r.maxEnergies.size();
     }
+    const double mean = geo::meanAndSpread(r.maxEnergies).mean;
     plot_->setAxisLabels("path", "max U along the path");
     plot_->setSeries({dots}, {{"mean " + number(mean), mean, QPen(QColor(235, 60, 60), 1, Qt::DashLine)},
                               {"lower bound (minimax) " + number(r.bound.barrier), r.bound.barrier, QPen(QColor(40, 160, 70), 2)}});
@@ -266,7 +264,7 @@ QString SpacetimeMode::infoText() const {
     if (!shown_ || !shown_->error.isEmpty()) return {};
     const SpacetimeResult& r = *shown_;
     const geo::SpacetimeEnergy& e = r.bvp.energy;
-    const double lambdaMin = lambdaOf(r.bvp.path.t.maxCoeff());
+    const double lambdaMin = geo::LinearLogSnr().lambda(r.bvp.path.t.maxCoeff());
     QString rows = QString("<tr><td><b>Geodesic length</b></td><td><b>%1</b></td></tr>"
                            "<tr><td>Energy E = (N−1)/2·ΣΔη·Δμ</td><td>%2 &nbsp;(Σ = %3, N = %4)</td></tr>"
                            "<tr><td>Lowest log-SNR on it</td><td>λ = %5</td></tr>")
@@ -280,14 +278,11 @@ QString SpacetimeMode::infoText() const {
         rows += QString("<tr><td>Diffusion edit distance</td><td><b>%1</b> at λ = %2</td></tr>").arg(number(e.length, 5), number(endLambda_->value(), 3));
         note = "Dashed cyan: the posterior mean E[x₀ | γ] along the geodesic.";
     } else if (r.kind == Kind::TransitionPaths) {
-        double mean = 0, sq = 0;
-        const double n = r.maxEnergies.size();
-        for (double v : r.maxEnergies) mean += v / n;
-        for (double v : r.maxEnergies) sq += (v - mean) * (v - mean);
+        const geo::EnergySpread spread = geo::meanAndSpread(r.maxEnergies);
         rows += QString("<tr><td><b>Maximum energy</b></td><td><b>%1 ± %2</b> over %3 paths</td></tr>"
                         "<tr><td>Lower bound (minimax barrier)</td><td>%4</td></tr>"
                         "<tr><td>KL(z*‖γ) change, lowest</td><td>%5</td></tr>")
-                    .arg(number(mean, 4), number(n > 1 ? std::sqrt(sq / (n - 1)) : 0.0, 3), QString::number(r.maxEnergies.size()),
+                    .arg(number(spread.mean, 4), number(spread.std, 3), QString::number(r.maxEnergies.size()),
                          number(r.bound.barrier, 5), number(r.klMin, 4));
         note = "White: sampled transition paths (one state per geodesic point); green dashed: the minimax path.";
     }

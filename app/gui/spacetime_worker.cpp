@@ -34,12 +34,7 @@ SpacetimeResultPtr SpacetimeWorker::solve(const SpacetimeRequest& r, const geo::
             if (r.warmStart.size()) o.initialWeights = r.warmStart;
             if (r.quick) o.maxSteps = kQuickSteps;
             out->bvp = geo::solveSpacetimeBvp(*r.denoiser, schedule, r.from, r.to, o, control);
-            Eigen::VectorXd a(r.points), s(r.points);
-            for (int i = 0; i < r.points; ++i) {
-                a[i] = schedule.alpha(out->bvp.path.t[i]);
-                s[i] = schedule.sigma(out->bvp.path.t[i]);
-            }
-            out->posteriorMean = r.denoiser->moments(out->bvp.path.x, a, s).mean;
+            out->posteriorMean = geo::exponentialCoordinates(*r.denoiser, schedule, out->bvp.path).mu.leftCols(out->bvp.path.x.cols());
             if (r.kind == SpacetimeRequest::Kind::Plane) {
                 // The flow runs downwards in t, from whichever end is noisier to the other's time.
                 const bool fromA = r.from[1] >= r.to[1];
@@ -67,6 +62,7 @@ void SpacetimeWorker::solveTransitionPaths(const SpacetimeRequest& r, const geo:
     geo::TpsOptions options;
     options.points = r.points;
     options.constraint = r.constraint;
+    out.constraint = r.constraint;
     Q_EMIT progress(QString("Solving the %1 geodesic (up to %2 L-BFGS solves)…")
                         .arg(QString::fromStdString(geo::tpsConstraintName(r.constraint)))
                         .arg(r.constraint == geo::TpsConstraint::None ? 1 : 1 + int(options.ramp.size()) + (r.constraint == geo::TpsConstraint::Avoid)));
@@ -79,9 +75,7 @@ void SpacetimeWorker::solveTransitionPaths(const SpacetimeRequest& r, const geo:
     const std::vector<geo::Points> chains = geo::sampleTransitionPaths(*system.data, g.bvp.path, langevin, control);
     for (const geo::Points& c : chains) {
         out.maxEnergies.push_back(geo::maxEnergy(system, c));
-        geo::Points thinned(c.rows() / langevin.stepsPerPoint + 1, 2);
-        for (Eigen::Index i = 0; i < thinned.rows(); ++i) thinned.row(i) = c.row(i * langevin.stepsPerPoint);
-        out.paths.push_back(std::move(thinned));
+        out.paths.push_back(geo::statesAtCurvePoints(c, langevin.stepsPerPoint));
     }
     if (boundSystem_ != r.system || boundFrom_ != r.from || boundTo_ != r.to) {
         bound_ = geo::minimaxLowerBound(system);

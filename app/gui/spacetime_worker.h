@@ -28,11 +28,12 @@ struct SpacetimeResult {
     bool quick = false;
     QString error;
     geo::SpacetimeBvpResult bvp;
-    geo::Points posteriorMean;           // E[x₀ | γ_n] along the geodesic
+    geo::Points posteriorMean;           // E[x₀ | γ_n] along the geodesic (Plane and Geodesic)
     geo::SpacetimePath flow;             // Plane: the probability-flow trajectory
     geo::SpacetimeEnergy flowEnergy;
     std::vector<geo::Points> paths;      // TransitionPaths: one state per geodesic point
     std::vector<double> maxEnergies;
+    geo::TpsConstraint constraint = geo::TpsConstraint::None;
     geo::TpsLowerBound bound;
     double klMin = 0;
     double seconds = 0;

@@ -20,6 +20,7 @@ public:
     explicit LinearLogSnr(double atZero = 10, double slope = -20) : atZero_(atZero), slope_(slope) {}
     double lambda(double t) const override { return atZero_ + slope_ * t; }
     double lambdaRate(double) const override { return slope_; }
+    double timeOf(double lambda) const { return (lambda - atZero_) / slope_; }  // the inverse of lambda(t)
 
 private:
     double atZero_, slope_;

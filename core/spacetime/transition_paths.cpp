@@ -28,11 +28,9 @@ std::string tpsConstraintName(TpsConstraint c) {
     return "none";
 }
 
-double toyTimeOfLambda(double lambda) { return (10 - lambda) / 20; }
-
 TpsGeodesic solveTransitionGeodesic(const TpsSystem& system, const TpsOptions& options, const SolveControl& control) {
     const LinearLogSnr schedule;
-    const double t = toyTimeOfLambda(system.endpointLambda);
+    const double t = schedule.timeOf(system.endpointLambda);
     const Eigen::Vector3d from(system.from[0], system.from[1], t), to(system.to[0], system.to[1], t);
     SpacetimeBvpOptions o;
     o.points = options.points;
@@ -40,7 +38,7 @@ TpsGeodesic solveTransitionGeodesic(const TpsSystem& system, const TpsOptions& o
     o.maxSteps = 500;
 
     // μ* and the hinges; the avoidance term has weight 1 throughout, the low-noise one is ramped.
-    SpacetimePath star{Points(1, 2), Eigen::VectorXd::Constant(1, toyTimeOfLambda(system.forbiddenLambda))};
+    SpacetimePath star{Points(1, 2), Eigen::VectorXd::Constant(1, schedule.timeOf(system.forbiddenLambda))};
     star.x.row(0) = system.forbidden.transpose();
     AvoidPosteriorPenalty avoid(exponentialCoordinates(*system.denoiser, schedule, star).mu.row(0), system.klDrop);
     LowNoisePenalty lowNoise(schedule, options.constraint == TpsConstraint::Avoid ? system.avoidVarianceLambda : system.lowVarianceLambda);
@@ -97,6 +95,24 @@ double maxEnergy(const TpsSystem& system, const Points& path) {
     double top = -INFINITY;
     for (Eigen::Index i = 0; i < path.rows(); ++i) top = std::max(top, system.potential(path(i, 0), path(i, 1)));
     return top;
+}
+
+Points statesAtCurvePoints(const Points& chain, int stepsPerPoint) {
+    if (stepsPerPoint < 1 || (chain.rows() - 1) % stepsPerPoint) throw InputError("a chain of N·K + 1 states is needed to take one per curve point");
+    Points out((chain.rows() - 1) / stepsPerPoint + 1, chain.cols());
+    for (Eigen::Index i = 0; i < out.rows(); ++i) out.row(i) = chain.row(i * stepsPerPoint);
+    return out;
+}
+
+EnergySpread meanAndSpread(const std::vector<double>& values) {
+    EnergySpread s;
+    if (values.empty()) return s;
+    for (double v : values) s.mean += v / values.size();
+    if (values.size() < 2) return s;
+    double squares = 0;
+    for (double v : values) squares += (v - s.mean) * (v - s.mean);
+    s.std = std::sqrt(squares / (values.size() - 1));
+    return s;
 }
 
 TpsLowerBound minimaxLowerBound(const TpsSystem& system, int gridSize) {

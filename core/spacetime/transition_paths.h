@@ -58,9 +58,6 @@ struct TpsGeodesic {
     int stages = 0;            // solves run
 };
 
-// A spacetime point of the toy schedule (λ = 10 − 20t) at this log-SNR.
-double toyTimeOfLambda(double lambda);
-
 TpsGeodesic solveTransitionGeodesic(const TpsSystem& system, const TpsOptions& options, const SolveControl& control = {});
 
 // Each chain starts at γ_0's x and takes K steps at every curve point, targeting the posterior
@@ -69,6 +66,14 @@ std::vector<Points> sampleTransitionPaths(const Field& data, const SpacetimePath
                                           const SolveControl& control = {});
 
 double maxEnergy(const TpsSystem& system, const Points& path);
+
+// The states of a chain at the end of each curve point's K steps (and its start): N + 1 of N·K + 1.
+Points statesAtCurvePoints(const Points& chain, int stepsPerPoint);
+
+struct EnergySpread {
+    double mean = 0, std = 0;  // std with the n − 1 divisor; 0 for a single value
+};
+EnergySpread meanAndSpread(const std::vector<double>& values);
 
 struct TpsLowerBound {
     double barrier = 0;  // min over paths of max U, on the grid
