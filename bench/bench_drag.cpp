@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,30 @@ bool waitUpToDate(MainWindow& w, int timeoutMs = 5000) {
     while (!w.isUpToDate() && t.elapsed() < timeoutMs) pump(1);
     return w.isUpToDate();
 }
+
+struct Drag {
+    double seconds = 0;
+    int moves = 0, frames = 0;
+};
+// Presses on A and moves it through loopPoint(0.05 k) every 16 ms for 3 s, the event loop running in
+// between (as a hand on a mouse), then releases; `eachTick` runs after every move.
+Drag sustainedDrag(MainWindow& w, const std::function<QPointF(double)>& loopPoint, const std::function<void()>& eachTick = {}) {
+    widgets::FieldView* view = w.fieldView();
+    mouse(view, QEvent::MouseButtonPress, view->pixelOf(view->handlePosition(widgets::Handle::A)), Qt::LeftButton);
+    const int before = w.framesDrawn();
+    QElapsedTimer clock;
+    clock.start();
+    Drag d;
+    while (clock.elapsed() < 3000) {
+        mouse(view, QEvent::MouseMove, loopPoint(d.moves++ * 0.05), Qt::LeftButton);
+        pump(16);
+        if (eachTick) eachTick();
+    }
+    d.seconds = clock.elapsed() / 1000.0;
+    d.frames = w.framesDrawn() - before;
+    mouse(view, QEvent::MouseButtonRelease, loopPoint(d.moves * 0.05), Qt::NoButton);
+    return d;
+}
 }  // namespace
 
 int spacetimeDrags() {
@@ -49,21 +74,13 @@ int spacetimeDrags() {
             const QPointF a = view->handlePosition(widgets::Handle::A);
             const QPointF centre = view->pixelOf(a) + QPointF(40, 0);
             auto loopPoint = [&](double t) { return centre + QPointF(-std::cos(t) * 40, std::sin(t) * 40); };
-            mouse(view, QEvent::MouseButtonPress, view->pixelOf(a), Qt::LeftButton);
-            const int before = w.framesDrawn();
             const SpacetimeResult* seen = w.spacetime()->shownResult();
-            QElapsedTimer clock;
-            clock.start();
-            int moves = 0;
-            while (clock.elapsed() < 3000) {
-                mouse(view, QEvent::MouseMove, loopPoint(moves++ * 0.05), Qt::LeftButton);
-                pump(16);
+            const Drag d = sustainedDrag(w, loopPoint, [&] {
                 const SpacetimeResult* r = w.spacetime()->shownResult();
                 if (r && r != seen && r->quick) solveMs.push_back(r->seconds * 1e3);
                 seen = r;
-            }
-            rates.push_back((w.framesDrawn() - before) / (clock.elapsed() / 1000.0));
-            mouse(view, QEvent::MouseButtonRelease, loopPoint(moves * 0.05), Qt::NoButton);
+            });
+            rates.push_back(d.frames / d.seconds);
             waitUpToDate(w, 60000);
         }
         std::sort(rates.begin(), rates.end());
@@ -88,19 +105,7 @@ int main(int argc, char** argv) {
         const QRectF box(view->pixelOf(a) - QPointF(40, 40), QSizeF(80, 80));
         auto loopPoint = [&](double t) { return box.center() + QPointF(std::cos(t) * 40, std::sin(t) * 40); };
 
-        // Sustained: moves every 16 ms for 3 s, the event loop running in between.
-        mouse(view, QEvent::MouseButtonPress, view->pixelOf(a), Qt::LeftButton);
-        const int before = w.framesDrawn();
-        QElapsedTimer clock;
-        clock.start();
-        int moves = 0;
-        while (clock.elapsed() < 3000) {
-            mouse(view, QEvent::MouseMove, loopPoint(moves++ * 0.05), Qt::LeftButton);
-            pump(16);
-        }
-        const double seconds = clock.elapsed() / 1000.0;
-        const int frames = w.framesDrawn() - before;
-        mouse(view, QEvent::MouseButtonRelease, loopPoint(moves * 0.05), Qt::NoButton);
+        const Drag sustained = sustainedDrag(w, loopPoint);
         waitUpToDate(w);
 
         // Latency: one move, then wait until its geodesic is drawn.
@@ -118,7 +123,7 @@ int main(int argc, char** argv) {
         }
         std::nth_element(latency.begin(), latency.begin() + latency.size() / 2, latency.end());
         std::printf("%-13s %5.1f redraws/s during a 60 Hz drag (%d moves, %d redraws); move-to-drawn latency median %.1f ms\n",
-                    preset, frames / seconds, moves, frames, latency[latency.size() / 2]);
+                    preset, sustained.frames / sustained.seconds, sustained.moves, sustained.frames, latency[latency.size() / 2]);
     }
     return 0;
 }
