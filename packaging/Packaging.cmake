@@ -10,6 +10,8 @@ endif()
 
 # The shipped model, found at run time beside the executable (common/resources.h).
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/resources/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/geodesic-explorer/models)
+# CLIP's BPE vocabulary (openai/CLIP, MIT licence), for Stable Diffusion checkpoints that carry no tokenizer.
+install(FILES ${CMAKE_SOURCE_DIR}/resources/clip/bpe_simple_vocab_16e6.txt.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/geodesic-explorer/clip)
 
 set(CPACK_PACKAGE_NAME "geodesic-explorer")
 set(CPACK_PACKAGE_VENDOR "Geodesic Explorer developers")

@@ -7,5 +7,8 @@
 namespace geo {
 
 std::filesystem::path defaultModelDir(const std::string& name = "scenes64");  // InputError when none exists
+// A shipped data file, found the same way: <prefix>/share/geodesic-explorer/<relative> beside the
+// executable, then resources/<relative> in the source tree. InputError when neither exists.
+std::filesystem::path resourceFile(const std::string& relative);
 
 }  // namespace geo

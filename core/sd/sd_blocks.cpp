@@ -1,0 +1,166 @@
+#include "sd/sd_blocks.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/padding.h>
+#include <torch/nn/functional/upsampling.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/version.h>
+#if TORCH_VERSION_MAJOR >= 2
+#include <ATen/ops/scaled_dot_product_attention.h>
+#endif
+
+#include <cmath>
+
+namespace geo::sd {
+
+namespace F = torch::nn::functional;
+
+torch::nn::Conv2d conv2d(int in, int out, int kernel, int stride, int padding) {
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding < 0 ? kernel / 2 : padding));
+}
+
+torch::nn::GroupNorm groupNorm(int groups, int channels, double eps) {
+    return torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(eps));
+}
+
+torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads, bool causal) {
+    const int64_t b = q.size(0), lq = q.size(1), lk = k.size(1), d = q.size(2) / heads;
+    auto split = [&](const torch::Tensor& t, int64_t l) { return t.reshape({b, l, heads, d}).transpose(1, 2); };
+    torch::Tensor out;
+#if TORCH_VERSION_MAJOR >= 2
+    out = at::scaled_dot_product_attention(split(q, lq), split(k, lk), split(v, lk), {}, 0.0, causal);
+#else
+    // Never baddbmm with beta = 0 over an uninitialised buffer: LibTorch 1.13 can return NaN there.
+    const torch::Tensor qf = split(q, lq).to(torch::kFloat), kf = split(k, lk).to(torch::kFloat);
+    torch::Tensor scores = torch::matmul(qf, kf.transpose(-1, -2)) * (1.0 / std::sqrt(static_cast<double>(d)));
+    if (causal) scores = scores.masked_fill(torch::ones({lq, lk}, torch::TensorOptions().dtype(torch::kBool).device(q.device())).triu(1), -INFINITY);
+    out = torch::matmul(scores.softmax(-1), split(v, lk).to(torch::kFloat)).to(q.scalar_type());
+#endif
+    return out.transpose(1, 2).reshape({b, lq, heads * d});
+}
+
+ResnetBlockImpl::ResnetBlockImpl(int in, int out, int timeDim, int groups, double eps) {
+    norm1 = register_module("norm1", groupNorm(groups, in, eps));
+    conv1 = register_module("conv1", conv2d(in, out));
+    if (timeDim > 0) timeEmbProj = register_module("time_emb_proj", torch::nn::Linear(timeDim, out));
+    norm2 = register_module("norm2", groupNorm(groups, out, eps));
+    conv2 = register_module("conv2", conv2d(out, out));
+    if (in != out) convShortcut = register_module("conv_shortcut", conv2d(in, out, 1));
+}
+
+torch::Tensor ResnetBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& temb) {
+    torch::Tensor h = conv1(torch::silu(norm1(x)));
+    if (timeEmbProj) h = h + timeEmbProj(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
+    h = conv2(torch::silu(norm2(h)));
+    return (convShortcut ? convShortcut(x) : x) + h;
+}
+
+AttentionImpl::AttentionImpl(int queryDim, int contextDim, int heads_, int headDim, bool qkvBias) : heads(heads_) {
+    const int inner = heads * headDim;
+    toQ = register_module("to_q", torch::nn::Linear(torch::nn::LinearOptions(queryDim, inner).bias(qkvBias)));
+    toK = register_module("to_k", torch::nn::Linear(torch::nn::LinearOptions(contextDim, inner).bias(qkvBias)));
+    toV = register_module("to_v", torch::nn::Linear(torch::nn::LinearOptions(contextDim, inner).bias(qkvBias)));
+    toOut = register_module("to_out", torch::nn::ModuleList(torch::nn::Linear(inner, queryDim)));
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context) {
+    const torch::Tensor& c = context.defined() ? context : x;
+    return toOut[0]->as<torch::nn::LinearImpl>()->forward(attention(toQ(x), toK(c), toV(c), heads));
+}
+
+namespace {
+
+struct GegluImpl : torch::nn::Module {
+    GegluImpl(int in, int out) { proj = register_module("proj", torch::nn::Linear(in, 2 * out)); }
+    torch::Tensor forward(const torch::Tensor& x) {
+        const auto halves = proj(x).chunk(2, -1);
+        return halves[0] * F::gelu(halves[1]);
+    }
+    torch::nn::Linear proj{nullptr};
+};
+TORCH_MODULE(Geglu);
+
+// Registers `module` under "ff" with `net` inside, as diffusers' FeedForward is laid out.
+struct FeedForwardImpl : torch::nn::Module {
+    explicit FeedForwardImpl(torch::nn::ModuleList n) { register_module("net", n); }
+};
+TORCH_MODULE(FeedForward);
+
+}  // namespace
+
+TransformerBlockImpl::TransformerBlockImpl(int dim, int heads, int contextDim, bool /*upcast: scores are float32 anyway*/) {
+    norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)));
+    attn1 = register_module("attn1", Attention(dim, dim, heads, dim / heads, false));
+    norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)));
+    attn2 = register_module("attn2", Attention(dim, contextDim, heads, dim / heads, false));
+    norm3 = register_module("norm3", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)));
+    ffNet = torch::nn::ModuleList(Geglu(dim, 4 * dim), torch::nn::Identity(), torch::nn::Linear(4 * dim, dim));
+    register_module("ff", FeedForward(ffNet));
+}
+
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& context) {
+    torch::Tensor h = attn1(norm1(x)) + x;
+    h = attn2(norm2(h), context) + h;
+    const torch::Tensor f = ffNet[0]->as<GegluImpl>()->forward(norm3(h));
+    return ffNet[2]->as<torch::nn::LinearImpl>()->forward(f) + h;
+}
+
+SpatialTransformerImpl::SpatialTransformerImpl(int channels, int heads, int contextDim, int groups, bool linearProjection, bool upcast)
+    : linear(linearProjection) {
+    norm = register_module("norm", groupNorm(groups, channels, 1e-6));
+    if (linear) {
+        projInLinear = register_module("proj_in", torch::nn::Linear(channels, channels));
+    } else {
+        projInConv = register_module("proj_in", conv2d(channels, channels, 1));
+    }
+    auto blocks = register_module("transformer_blocks", torch::nn::ModuleList(TransformerBlock(channels, heads, contextDim, upcast)));
+    block = TransformerBlock(std::dynamic_pointer_cast<TransformerBlockImpl>(blocks->ptr(0)));
+    if (linear) {
+        projOutLinear = register_module("proj_out", torch::nn::Linear(channels, channels));
+    } else {
+        projOutConv = register_module("proj_out", conv2d(channels, channels, 1));
+    }
+}
+
+torch::Tensor SpatialTransformerImpl::forward(const torch::Tensor& x, const torch::Tensor& context) {
+    const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), w = x.size(3);
+    auto toTokens = [&](const torch::Tensor& t) { return t.permute({0, 2, 3, 1}).reshape({b, hgt * w, c}); };
+    auto toImage = [&](const torch::Tensor& t) { return t.reshape({b, hgt, w, c}).permute({0, 3, 1, 2}); };
+    torch::Tensor h = norm(x);
+    h = linear ? projInLinear(toTokens(h)) : toTokens(projInConv(h));
+    h = block(h, context);
+    h = linear ? toImage(projOutLinear(h)) : projOutConv(toImage(h).contiguous());
+    return h + x;
+}
+
+VaeAttentionImpl::VaeAttentionImpl(int channels, int groups) {
+    groupNorm = register_module("group_norm", sd::groupNorm(groups, channels, 1e-6));
+    attn = Attention(channels, channels, 1, channels, true);
+    // to_q … to_out sit beside group_norm in diffusers, not under a child module.
+    for (const auto& child : attn->named_children()) register_module(child.key(), child.value());
+}
+
+torch::Tensor VaeAttentionImpl::forward(const torch::Tensor& x) {
+    const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), w = x.size(3);
+    const torch::Tensor tokens = groupNorm(x).reshape({b, c, hgt * w}).transpose(1, 2);
+    return attn(tokens).transpose(1, 2).reshape({b, c, hgt, w}) + x;
+}
+
+DownsampleImpl::DownsampleImpl(int channels, bool asymmetricPad_) : asymmetricPad(asymmetricPad_) {
+    conv = register_module("conv", conv2d(channels, channels, 3, 2, asymmetricPad ? 0 : 1));
+}
+
+torch::Tensor DownsampleImpl::forward(const torch::Tensor& x) {
+    return conv(asymmetricPad ? F::pad(x, F::PadFuncOptions({0, 1, 0, 1})) : x);
+}
+
+UpsampleImpl::UpsampleImpl(int channels) { conv = register_module("conv", conv2d(channels, channels)); }
+
+torch::Tensor UpsampleImpl::forward(const torch::Tensor& x, std::vector<int64_t> size) {
+    if (size.empty()) size = {2 * x.size(2), 2 * x.size(3)};
+    // Nearest upsampling has no float16 kernel on some builds; it is exact in float32.
+    const torch::Tensor up = F::interpolate(x.to(torch::kFloat), F::InterpolateFuncOptions().size(size).mode(torch::kNearest)).to(x.scalar_type());
+    return conv(up);
+}
+
+}  // namespace geo::sd

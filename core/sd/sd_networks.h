@@ -1,0 +1,39 @@
+#pragma once
+// The networks of an SdSource, built from its configs and loaded with its weights (renamed from
+// single-file names where needed) on a device in a dtype.
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sd/clip_text.h"
+#include "sd/sd_source.h"
+#include "sd/sd_unet.h"
+#include "sd/sd_vae.h"
+
+namespace geo {
+
+struct WeightMap;
+
+struct SdNetworks {
+    SdSource source;
+    sd::Unet unet{nullptr};     // each null when the source lacks it
+    sd::Vae vae{nullptr};
+    sd::ClipText text{nullptr};
+    c10::Device device{c10::kCPU};
+    c10::ScalarType dtype = c10::kFloat;
+
+    // `progress(what)` before each component.
+    static std::shared_ptr<SdNetworks> load(const SdSource& source, c10::Device device, c10::ScalarType dtype,
+                                            const std::function<void(const std::string&)>& progress = {});
+    int64_t parameterCount() const;
+};
+
+// Which tensor of the source's file each of `module`'s tensors is (exposed for tests of the renaming).
+WeightMap unetWeightMap(torch::nn::Module& module, const SdPart<SdUnetConfig>& part);
+WeightMap vaeWeightMap(torch::nn::Module& module, const SdPart<SdVaeConfig>& part);
+WeightMap textWeightMap(torch::nn::Module& module, const SdPart<ClipTextConfig>& part);
+
+}  // namespace geo
