@@ -148,7 +148,7 @@ icu::UnicodeString fixText(const icu::UnicodeString& in) {
 
 }  // namespace
 
-ClipTokenizer::ClipTokenizer(std::unordered_map<std::string, int64_t> encoder, const std::vector<std::string>& merges) : encoder_(std::move(encoder)) {
+ClipTokenizer::ClipTokenizer(std::unordered_map<std::string, int64_t> encoder, const std::vector<std::string>& merges) : encoder_(std::move(encoder)), merges_(merges) {
     for (size_t i = 0; i < merges.size(); ++i) ranks_.emplace(merges[i], static_cast<int>(i));
     const auto s = encoder_.find(kStart), e = encoder_.find(kEnd);
     if (s == encoder_.end() || e == encoder_.end()) throw InputError("the CLIP vocabulary lacks <|startoftext|> or <|endoftext|>");

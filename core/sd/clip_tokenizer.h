@@ -29,11 +29,14 @@ public:
     int64_t startId() const { return start_; }
     int64_t endId() const { return end_; }
     size_t vocabularySize() const { return encoder_.size(); }
+    const std::unordered_map<std::string, int64_t>& vocabulary() const { return encoder_; }
+    const std::vector<std::string>& merges() const { return merges_; }  // "a b", by rank
 
 private:
     ClipTokenizer(std::unordered_map<std::string, int64_t> encoder, const std::vector<std::string>& merges);
     std::vector<std::string> bpe(const std::string& token) const;
     std::unordered_map<std::string, int64_t> encoder_;
+    std::vector<std::string> merges_;
     std::unordered_map<std::string, int> ranks_;  // "a b" → merge rank
     mutable std::unordered_map<std::string, std::vector<std::string>> cache_;
     int64_t start_ = 0, end_ = 0;
