@@ -28,6 +28,47 @@ Run cli(const QStringList& args) {
 class TestCli : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // `sd run` on every fixture case writes what diffusers computed, under the fixtures' names
+    // (tolerance as in test_sd_networks: the fixtures' README's bound for a float32 port).
+    void sdRunReproducesFixtures() {
+        const QString f = qEnvironmentVariable("GEODESIC_FIXTURES") + "/sd-tiny/";
+        QTemporaryDir dir;
+        struct Case {
+            QString model, component, inputs, prefix;
+            std::vector<std::string> outputs;
+        };
+        const std::vector<Case> cases = {
+            {"sd15-like/unet", "unet", "sd15-like/unet/cases.safetensors", "case0.", {"eps"}},
+            {"sd15-like/unet", "unet", "sd15-like/unet/cases.safetensors", "case1.", {"eps"}},
+            {"sd21-like/unet", "unet", "sd21-like/unet/cases.safetensors", "case0.", {"eps"}},
+            {"sd21-like/unet", "unet", "sd21-like/unet/cases.safetensors", "case1.", {"eps"}},
+            {"vae", "vae-encode", "vae/cases.safetensors", "", {"posterior_mean", "posterior_logvar"}},
+            {"vae", "vae-decode", "vae/cases.safetensors", "", {"decoded"}},
+            {"text_encoder", "text", "text_encoder/cases.safetensors", "", {"last_hidden_state", "penultimate_hidden_state_final_layer_normed", "pooler_output"}}};
+        for (const Case& c : cases) {
+            const QString out = dir.filePath(c.component + c.prefix + ".safetensors");
+            QStringList args{"sd", "run", "--model", f + c.model, "--component", c.component, "--inputs", f + c.inputs, "--out", out, "--device", "cpu"};
+            if (!c.prefix.isEmpty()) args << "--prefix" << c.prefix;
+            const Run r = cli(args);
+            QVERIFY2(r.code == 0, r.err.constData());
+            const geo::SafetensorsFile got(out.toStdString()), want((f + c.inputs).toStdString());
+            for (const std::string& name : c.outputs) {
+                const std::vector<float> a = got.toFloat(c.prefix.toStdString() + name), b = want.toFloat(c.prefix.toStdString() + name);
+                QCOMPARE(a.size(), b.size());
+                double err = 0, scale = 0;
+                for (size_t i = 0; i < a.size(); ++i) {
+                    err = std::max(err, double(std::abs(a[i] - b[i])));
+                    scale = std::max(scale, double(std::abs(b[i])));
+                }
+                const double bound = name == "decoded" ? 2e-4 * scale : 1e-4 * std::max(1.0, scale);
+                QVERIFY2(err <= bound, qPrintable(QString("%1 %2: %3 > %4").arg(c.component, QString::fromStdString(name)).arg(err).arg(bound)));
+            }
+        }
+        const Run info = cli({"sd", "info", "--model", f + "sd21-like/unet"});
+        QCOMPARE(info.code, 0);
+        QVERIFY(info.out.contains("heads [1, 2, 4, 4], cross-attention 48, linear projections"));
+    }
+
     void toyBvpWritesTheContract() {
         const Run r = cli({"toy", "bvp", "--preset", "figure1", "--from", "-2,0", "--to", "2,0", "--points", "48"});
         QCOMPARE(r.code, 0);
@@ -200,11 +241,16 @@ private Q_SLOTS:
         QTest::newRow("missing model") << QStringList{"reconstruct", "--model", "/nonexistent", "x.png", "--out", "/tmp/r"} << "/nonexistent/autoencoder.json";
         QTest::newRow("missing image") << QStringList{"reconstruct", "/nonexistent.png", "--out", "/tmp/r"} << "/nonexistent.png";
         QTest::newRow("bad training") << QStringList{"train", "autoencoder", "--out", "/tmp/geodesic-bad-train", "--steps", "0"} << "training needs";
-        QTest::newRow("sample without count") << QStringList{"sample", "--seed", "1", "--out", "/tmp/s.png"} << "--count";
+        QTest::newRow("sample without seed") << QStringList{"sample", "--out", "/tmp/s.png"} << "--seed";
         QTest::newRow("sample zero count") << QStringList{"sample", "--count", "0", "--seed", "1", "--out", "/tmp/s.png"} << "1 or more";
         QTest::newRow("sample on cuda without gpu") << QStringList{"sample", "--count", "1", "--seed", "1", "--out", "/tmp/s.png", "--device", "cuda"} << "no CUDA";
         QTest::newRow("float16 on cpu") << QStringList{"sample", "--count", "1", "--seed", "1", "--out", "/tmp/s.png", "--dtype", "float16"} << "float16 needs a CUDA device";
-        QTest::newRow("model without unet") << QStringList{"sample", "--model", "/nonexistent", "--count", "1", "--seed", "1", "--out", "/tmp/s.png"} << "/nonexistent/unet.json";
+        QTest::newRow("model without unet") << QStringList{"sample", "--model", "/nonexistent", "--count", "1", "--seed", "1", "--out", "/tmp/s.png"} << "/nonexistent: no such file or folder";
+        QTest::newRow("prompt for the shipped model") << QStringList{"sample", "--prompt", "a dog", "--seed", "1", "--out", "/tmp/s.png"} << "takes no text prompt";
+        QTest::newRow("sd pickle") << QStringList{"sd", "info", "--model", "/tmp/geodesic-model.ckpt"} << "no such file";
+        QTest::newRow("sd unknown component") << QStringList{"sd", "run", "--model", "/tmp", "--component", "clip", "--inputs", "x", "--out", "y"} << "--component";
+        QTest::newRow("sd unknown prediction") << QStringList{"sd", "info", "--model", "/tmp", "--prediction", "noise"} << "--prediction";
+        QTest::newRow("sd not a model") << QStringList{"sd", "info", "--model", "/tmp"} << "not a model: neither the shipped layout (unet.json)";
         QTest::newRow("invert missing image") << QStringList{"invert", "/nonexistent.png", "--out", "/tmp/z.safetensors"} << "/nonexistent.png";
         QTest::newRow("invert bad level") << QStringList{"invert", "x.png", "--noise-level", "1.5", "--out", "/tmp/z.safetensors"} << "--noise-level";
         QTest::newRow("spacetime without data") << QStringList{"spacetime", "pfode", "--x-T", "1"} << "--preset";

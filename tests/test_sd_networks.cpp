@@ -14,7 +14,11 @@
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
 #include "sd/ldm_keys.h"
+#include "sd/sd_model.h"
 #include "sd/sd_networks.h"
+#include "diffusion/diffusion_model.h"
+#include "sd_fixture_model.h"
+#include <QTemporaryDir>
 
 using namespace geo;
 
@@ -108,6 +112,97 @@ private Q_SLOTS:
         expectClose(e.penultimateNormed, ref(cases, "penultimate_hidden_state_final_layer_normed"), 1e-4, true, "penultimate");
         expectClose(e.pooled, ref(cases, "pooler_output"), 1e-4, true, "pooler_output");
     }
+
+    // A whole model assembled from the fixtures (the sd15-like UNet attends to 32-wide states, which
+    // the tiny text encoder makes): the prompt reaches the UNet as the text encoder's last hidden state
+    // of "a dog jumping" (the fixture's row 0), and guidance is the linear blend of two evaluations.
+    void promptsAndGuidanceReachTheUnet() {
+        QTemporaryDir dir;
+        const std::filesystem::path m = dir.path().toStdString();
+        assembleTinySd(m, "epsilon");
+        torch::NoGradGuard noGrad;
+        const auto model = DiffusionModel::load(m, ComputeOptions{"cpu"});
+        QVERIFY(model->textConditioned());
+        QCOMPARE(model->imageSize(), 64);
+        const auto nets = loadTiny(fixtures() / "sd15-like/unet");
+        const SafetensorsFile text(fixtures() / "text_encoder/cases.safetensors");
+        const at::Tensor x = torch::randn({2, 4, 8, 8}, torch::TensorOptions().dtype(torch::kFloat));
+        model->setConditioning({"a dog jumping", "", 1.0});
+        const at::Tensor direct = nets->unet->forward(x, torch::full({2}, 581, torch::kLong), ref(text, "last_hidden_state").slice(0, 0, 1).expand({2, -1, -1}));
+        expectClose(model->epsilon(x, 581), direct, 1e-4, true, "conditioned eps");
+        const at::Tensor c = model->epsilon(x, 581);
+        model->setConditioning({"a cat", "", 1.0});
+        const at::Tensor u = model->epsilon(x, 581);
+        model->setConditioning({"a dog jumping", "a cat", 7.5});
+        expectClose(model->epsilon(x, 581), u + 7.5 * (c - u), 1e-4, true, "guided eps");
+    }
+
+    // v-prediction from the scheduler config: ε = √ᾱ v + √(1 − ᾱ) x_t of the network's output.
+    void velocityPredictionConvertsToEpsilon() {
+        QTemporaryDir a, b;
+        assembleTinySd(a.path().toStdString(), "epsilon");
+        assembleTinySd(b.path().toStdString(), "v_prediction");
+        torch::NoGradGuard noGrad;
+        const auto eps = DiffusionModel::load(a.path().toStdString(), ComputeOptions{"cpu"});
+        const auto v = DiffusionModel::load(b.path().toStdString(), ComputeOptions{"cpu"});
+        QCOMPARE(predictionName(v->prediction()), std::string("v_prediction"));
+        const at::Tensor x = torch::randn({1, 4, 8, 8});
+        const double ab = v->schedule().alphaBar(300);
+        expectClose(v->epsilon(x, 300), std::sqrt(ab) * eps->epsilon(x, 300) + std::sqrt(1 - ab) * x, 1e-5, true, "v → eps");
+    }
+
+    void badInputsAreNamed_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("missing key") << "drop conv_in.bias" << "missing 1 key(s): conv_in.bias";
+        QTest::newRow("wrong shape") << "reshape conv_out.bias" << "wrong shape for conv_out.bias (file [2, 2], model [4])";
+        QTest::newRow("unexpected key") << "add extra.weight" << "unexpected key(s) the model does not have: extra.weight";
+        QTest::newRow("truncated file") << "truncate" << "diffusion_pytorch_model.safetensors";
+        QTest::newRow("unknown architecture") << "class UNet3DConditionModel" << "unknown architecture: \"UNet3DConditionModel\"";
+        QTest::newRow("unsupported block") << "block AttnDownBlock2D" << "\"down_block_types\" holds \"AttnDownBlock2D\"";
+        QTest::newRow("pickle") << "pickle" << "a pickled PyTorch checkpoint";
+        QTest::newRow("single file of unknown kind") << "single file" << "unknown architecture: no tensor starts with model.diffusion_model.";
+    }
+    void badInputsAreNamed() {
+        QFETCH(QString, damage);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const std::filesystem::path unet = fixtures() / "sd15-like/unet";
+        const std::filesystem::path d = dir.path().toStdString();
+        std::filesystem::copy(unet / "config.json", d / "config.json");
+        const SafetensorsFile original(unet / "diffusion_pytorch_model.safetensors");
+        std::vector<std::pair<std::string, at::Tensor>> tensors;
+        for (const TensorInfo& t : original.tensors()) tensors.emplace_back(t.name, readTensor(original, t.name));
+        std::filesystem::path target = d;
+        const std::string what = damage.section(' ', 1).toStdString();
+        if (damage.startsWith("drop")) std::erase_if(tensors, [&](const auto& p) { return p.first == what; });
+        if (damage.startsWith("reshape"))
+            for (auto& [name, t] : tensors)
+                if (name == what) t = t.reshape({2, 2});
+        if (damage.startsWith("add")) tensors.emplace_back(what, torch::zeros({3}));
+        saveTensors(d / "diffusion_pytorch_model.safetensors", tensors);
+        if (damage == "truncate") std::filesystem::resize_file(d / "diffusion_pytorch_model.safetensors", 4000);
+        if (damage.startsWith("class") || damage.startsWith("block")) {
+            nlohmann::json c = nlohmann::json::parse(std::ifstream(unet / "config.json"));
+            if (damage.startsWith("class")) c["_class_name"] = what;
+            if (damage.startsWith("block")) c["down_block_types"][0] = what;
+            std::filesystem::remove(d / "config.json");
+            std::ofstream(d / "config.json") << c.dump();
+        }
+        if (damage == "pickle") {
+            target = d / "model.ckpt";
+            std::ofstream(target) << "PK";
+        }
+        if (damage == "single file") target = d / "diffusion_pytorch_model.safetensors";
+        QString error = "no error";
+        try {
+            SdNetworks::load(SdSource::open(target), c10::Device(c10::kCPU), c10::kFloat);
+        } catch (const InputError& e) {
+            error = e.what();
+        }
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
 };
 
 QTEST_GUILESS_MAIN(TestSdNetworks)

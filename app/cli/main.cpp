@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "model_commands.h"
 #include "scene_commands.h"
+#include "sd_commands.h"
 #include "spacetime_commands.h"
 #include "toy_commands.h"
 #include "train_commands.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     cli::addSceneCommands(app, run);
     cli::addTrainCommands(app, run);
     cli::addModelCommands(app, run);
+    cli::addSdCommands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

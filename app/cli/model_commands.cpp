@@ -1,5 +1,7 @@
 #include "model_commands.h"
 
+#include "model_options.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -24,27 +26,6 @@ namespace cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-// --model, or the shipped model when it is not given.
-fs::path modelDir(const std::string& option) { return option.empty() ? geo::defaultModelDir() : fs::path(option); }
-
-struct ModelOptions {
-    std::string model;
-    geo::ComputeOptions compute;
-};
-
-void addModelOptions(CLI::App& c, ModelOptions& o) {
-    c.add_option("--model", o.model, "model folder (default: the shipped model)");
-    c.add_option("--device", o.compute.device, "auto (CUDA when available), cpu, cuda, cuda:N");
-    c.add_option("--dtype", o.compute.dtype, "float32, float16 (CUDA), bfloat16");
-}
-
-// Loads without a word: what the model is gets said once the inputs are read, so that bad input
-// ends in a single line.
-std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o) {
-    geo::useAllCoresForTorch();
-    return geo::DiffusionModel::load(modelDir(o.model), o.compute);
-}
 
 // Reads every image first, so a bad file stops the run before any output.
 at::Tensor readImages(const std::vector<std::string>& paths, int size) {
@@ -72,7 +53,7 @@ struct ReconstructOptions {
 
 int reconstruct(const ReconstructOptions& o) {
     geo::useAllCoresForTorch();
-    const geo::LoadedAutoencoder ae = geo::loadAutoencoder(modelDir(o.model));
+    const geo::LoadedAutoencoder ae = geo::loadAutoencoder(modelPath(o.model));
     const at::Tensor inputs = readImages(o.images, ae.imageSize);
     geo::ensureFolder(o.out);
     torch::NoGradGuard noGrad;
@@ -88,21 +69,29 @@ int reconstruct(const ReconstructOptions& o) {
 
 struct SampleOptions {
     ModelOptions model;
-    int count = 16, steps = 50;
+    int count = 1, steps = 50;
     uint64_t seed = 0;
     std::string out;
+    geo::TextConditioning text;
+    bool guidanceGiven = false;
 };
 
 int sample(const SampleOptions& o) {
     if (o.count < 1) throw geo::InputError("--count must be 1 or more");
     const auto model = loadModel(o.model);
+    geo::TextConditioning text = o.text;
+    // A prompt without a word on guidance gets Stable Diffusion's usual 7.5; no prompt, no guidance.
+    if (!o.guidanceGiven) text.guidance = text.prompt.empty() && text.negative.empty() ? 1.0 : 7.5;
+    model->setConditioning(text);
     std::cerr << "model " << model->describe() << '\n';
     const at::Tensor latents = geo::sampleLatents(*model, o.count, o.seed, o.steps, {}, stepProgress("denoising step"));
     const at::Tensor images = model->decode(latents);
     std::vector<geo::RgbImage> tiles;
     for (int i = 0; i < o.count; ++i) tiles.push_back(geo::tensorToImage(images[i]));
     geo::writePng(o.out, geo::tileImages(tiles, static_cast<int>(std::ceil(std::sqrt(o.count)))));
-    std::printf("%s: %d samples, seed %llu, %d DDIM steps\n", o.out.c_str(), o.count, static_cast<unsigned long long>(o.seed), o.steps);
+    std::printf("%s: %d samples, seed %llu, %d DDIM steps", o.out.c_str(), o.count, static_cast<unsigned long long>(o.seed), o.steps);
+    if (model->textConditioned()) std::printf(", prompt \"%s\", negative \"%s\", guidance %g", text.prompt.c_str(), text.negative.c_str(), text.guidance);
+    std::printf("\n");
     return 0;
 }
 
@@ -170,7 +159,7 @@ int evaluate(const EvaluateOptions& o) {
 void addModelCommands(CLI::App& app, std::function<int()>& run) {
     auto r = std::make_shared<ReconstructOptions>();
     auto* rc = app.add_subcommand("reconstruct", "encode and decode images with the model's autoencoder");
-    rc->add_option("--model", r->model, "model folder (default: the shipped model)");
+    rc->add_option("--model", r->model, "the shipped model's folder (default: the shipped model)");
     rc->add_option("images", r->images, "images of any size and format OpenCV reads")->required();
     rc->add_option("--out", r->out, "output folder (created when missing)")->required();
     rc->callback([&run, r] { run = [r] { return reconstruct(*r); }; });
@@ -178,7 +167,11 @@ void addModelCommands(CLI::App& app, std::function<int()>& run) {
     auto s = std::make_shared<SampleOptions>();
     auto* sc = app.add_subcommand("sample", "draw images from the model by DDIM sampling from noise");
     addModelOptions(*sc, s->model);
-    sc->add_option("--count", s->count, "number of samples, tiled in a square-ish grid")->required();
+    sc->add_option("--count", s->count, "number of samples, tiled in a square-ish grid (default 1)");
+    sc->add_option("--prompt", s->text.prompt, "text to condition on (Stable Diffusion models)");
+    sc->add_option("--negative", s->text.negative, "negative prompt: what guidance steers away from");
+    sc->add_option("--guidance", s->text.guidance, "classifier-free guidance scale (default 7.5 with a prompt, else 1)")
+        ->each([s](const std::string&) { s->guidanceGiven = true; });
     sc->add_option("--seed", s->seed, "seed of the initial noise")->required();
     sc->add_option("--steps", s->steps, "DDIM steps");
     sc->add_option("--out", s->out, "PNG file of the grid")->required();

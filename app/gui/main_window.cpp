@@ -1,5 +1,9 @@
 #include "main_window.h"
 
+#include <QDockWidget>
+
+#include "model_panel.h"
+
 #include <QApplication>
 #include <QComboBox>
 #include <QFileDialog>
@@ -157,6 +161,18 @@ void MainWindow::buildUi() {
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
+
+    // The model chooser waits in a dock until asked for, so the toy modes start without LibTorch work.
+    modelPanel_ = new ModelPanel();
+    modelDock_ = new QDockWidget("Model", this);
+    modelDock_->setWidget(modelPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, modelDock_);
+    modelDock_->hide();
+    QMenu* model = menuBar()->addMenu("&Model");
+    model->addAction("&Choose model…", this, [this] {
+        showModelPanel();
+        if (modelPanel_->current().description.isEmpty() && !modelPanel_->busy()) modelPanel_->loadModel({});
+    });
 
     QMenu* tools = menuBar()->addMenu("&Tools");
     ivpAction_ = tools->addAction("&IVP tool", this, &MainWindow::setIvpToolEnabled);
@@ -323,6 +339,8 @@ void MainWindow::draw() {
     plot_->setCurves(densityCurve(o.geodesic, o.geodesicReport), densityCurve(o.straight, o.straightReport));
     info_->setText(infoText());
 }
+
+void MainWindow::showModelPanel() { modelDock_->show(); }
 
 QString MainWindow::infoText() const {
     if (metric() == Metric::Spacetime) return spacetime_->infoText();

@@ -23,6 +23,9 @@ class DensityPlot;
 class LinePlot;
 }
 
+class ModelPanel;
+class QDockWidget;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -38,6 +41,8 @@ public:
     void setMetric(Metric m);
     Metric metric() const;
     SpacetimeMode* spacetime() const { return spacetime_; }
+    ModelPanel* modelPanel() const { return modelPanel_; }
+    void showModelPanel();
     widgets::LinePlot* linePlot() const { return linePlot_; }
 
     bool exportPng(const QString& path, QString* error = nullptr);
@@ -83,4 +88,6 @@ private:
     QTimer drawTimer_;
     QElapsedTimer sinceDraw_;
     int framesDrawn_ = 0;
+    ModelPanel* modelPanel_ = nullptr;
+    QDockWidget* modelDock_ = nullptr;
 };

@@ -12,16 +12,28 @@
 #include "nn/latent_unet.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
+#include "sd/sd_model.h"
 
 namespace geo {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct DiffusionModel::Networks {
-    LatentUnet unet{nullptr};
+namespace {
+
+// The shipped model: the small latent UNet and its autoencoder.
+class ShippedNetworks final : public LatentNetworks {
+public:
+    mutable LatentUnet unet{nullptr};  // forward() is not const in LibTorch
     LoadedAutoencoder autoencoder;
+    at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const override { return unet->forward(xt, steps); }
+    at::Tensor encode(const at::Tensor& images) const override { return autoencoder.network->encode(images); }
+    at::Tensor decode(const at::Tensor& latents) const override { return autoencoder.network->decode(latents); }
+    c10::Device device() const override { return unet->parameters().front().device(); }
+    c10::ScalarType dtype() const override { return unet->parameters().front().scalar_type(); }
 };
+
+}  // namespace
 
 Prediction parsePrediction(const std::string& name) {
     if (name == "epsilon") return Prediction::Epsilon;
@@ -112,80 +124,92 @@ at::Tensor inChunks(const at::Tensor& batch, int64_t chunk, F&& f) {
     return torch::cat(parts);
 }
 
-std::string dtypeName(c10::ScalarType t) {
+}  // namespace
+
+std::string scalarTypeName(c10::ScalarType t) {
     return t == c10::kHalf ? "float16" : t == c10::kBFloat16 ? "bfloat16" : t == c10::kFloat ? "float32" : c10::toString(t);
 }
 
-}  // namespace
-
 DiffusionModel::~DiffusionModel() = default;
 
+DiffusionModel::DiffusionModel(std::unique_ptr<LatentNetworks> networks, ModelDescription description, int maxBatch)
+    : nets_(std::move(networks)), d_(std::move(description)), maxBatch_(maxBatch) {
+    if (maxBatch_ < 1) throw InputError("the largest batch must be 1 or more");
+}
+
 std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const ComputeOptions& options) {
+    if (!fs::is_regular_file(dir / "unet.json")) return loadStableDiffusion(dir, options);
     const c10::Device device = resolveDevice(options.device);
     const c10::ScalarType dtype = resolveDtype(options.dtype, device);
-    if (options.maxBatch < 1) throw InputError("the largest batch must be 1 or more");
     const fs::path configPath = dir / "unet.json";
     const json c = readJsonFile(configPath);
 
-    std::shared_ptr<DiffusionModel> model(new DiffusionModel());
-    model->dir_ = dir;
-    model->maxBatch_ = options.maxBatch;
-    model->schedule_ = scheduleFrom(c, configPath);
-    model->prediction_ = parsePrediction(c.value("prediction", "epsilon"));
-    model->nets_ = std::make_unique<Networks>();
-    Networks& n = *model->nets_;
-    n.autoencoder = loadAutoencoder(dir);
+    ModelDescription d;
+    d.name = dir.string();
+    d.schedule = scheduleFrom(c, configPath);
+    d.prediction = parsePrediction(c.value("prediction", "epsilon"));
+    auto n = std::make_unique<ShippedNetworks>();
+    n->autoencoder = loadAutoencoder(dir);
     const LatentUnetConfig config = unetConfig(c, configPath);
-    if (config.latentChannels != n.autoencoder.network->config().latentChannels)
+    if (config.latentChannels != n->autoencoder.network->config().latentChannels)
         throw InputError(configPath.string() + ": the UNet takes " + std::to_string(config.latentChannels) + " latent channels, the autoencoder makes " +
-                         std::to_string(n.autoencoder.network->config().latentChannels));
-    n.unet = LatentUnet(config);
-    loadStateDict(*n.unet, SafetensorsFile(dir / "unet.safetensors"));
-    n.unet->eval();
-    n.unet->to(device, dtype);
-    n.autoencoder.network->to(device, dtype);
-    model->imageSize_ = n.autoencoder.imageSize;
-    model->latentScale_ = n.autoencoder.latentScale;
-    const int64_t side = model->imageSize_ / 4;
-    model->latentShape_ = {config.latentChannels, side, side};
-    return model;
+                         std::to_string(n->autoencoder.network->config().latentChannels));
+    n->unet = LatentUnet(config);
+    loadStateDict(*n->unet, SafetensorsFile(dir / "unet.safetensors"));
+    n->unet->eval();
+    n->unet->to(device, dtype);
+    n->autoencoder.network->to(device, dtype);
+    d.imageSize = n->autoencoder.imageSize;
+    d.latentScale = n->autoencoder.latentScale;
+    const int64_t side = d.imageSize / 4;
+    d.latentShape = {config.latentChannels, side, side};
+    return std::make_shared<DiffusionModel>(std::move(n), std::move(d), options.maxBatch);
 }
 
-c10::Device DiffusionModel::device() const { return nets_->unet->parameters().front().device(); }
-c10::ScalarType DiffusionModel::dtype() const { return nets_->unet->parameters().front().scalar_type(); }
+bool DiffusionModel::textConditioned() const { return nets_->textConditioned(); }
+
+void DiffusionModel::setConditioning(const TextConditioning& c) {
+    if (!textConditioned() && (!c.prompt.empty() || !c.negative.empty())) throw InputError(d_.name + ": this model takes no text prompt");
+    if (!(c.guidance >= 0 && c.guidance <= 100)) throw InputError("the guidance scale must lie in [0, 100]");
+    nets_->setConditioning(c);
+    conditioning_ = c;
+}
+
+c10::Device DiffusionModel::device() const { return nets_->device(); }
+c10::ScalarType DiffusionModel::dtype() const { return nets_->dtype(); }
 
 at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
-    requireShape(x, latentShape_[0], latentShape_[1], latentShape_[2], "latents");
+    requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    const double alphaBar = schedule_.alphaBar(static_cast<int>(t));
+    const double alphaBar = d_.schedule.alphaBar(static_cast<int>(t));
     return inChunks(x, maxBatch_, [&](const at::Tensor& part) {
                const at::Tensor xt = part.to(device(), dtype());
                const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
-               return epsilonFromPrediction(prediction_, nets_->unet->forward(xt, steps).to(torch::kFloat), xt.to(torch::kFloat), alphaBar);
+               return epsilonFromPrediction(d_.prediction, nets_->predict(xt, steps).to(torch::kFloat), xt.to(torch::kFloat), alphaBar);
            })
         .to(x.device(), x.scalar_type());
 }
 
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
-    requireShape(images, 3, imageSize_, imageSize_, "images");
+    requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;
     return inChunks(images, maxBatch_, [&](const at::Tensor& part) {
-        return nets_->autoencoder.network->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat) * latentScale_;
+        return nets_->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat) * d_.latentScale;
     });
 }
 
 at::Tensor DiffusionModel::decode(const at::Tensor& latents) const {
-    requireShape(latents, latentShape_[0], latentShape_[1], latentShape_[2], "latents");
+    requireShape(latents, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
     return inChunks(latents, maxBatch_, [&](const at::Tensor& part) {
-        return nets_->autoencoder.network->decode((part / latentScale_).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
+        return nets_->decode((part / d_.latentScale).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
     });
 }
 
 std::string DiffusionModel::describe() const {
-    return dir_.string() + ": " + std::to_string(imageSize_) + "×" + std::to_string(imageSize_) + " images, latent " +
-           std::to_string(latentShape_[0]) + "×" + std::to_string(latentShape_[1]) + "×" + std::to_string(latentShape_[2]) + ", " +
-           predictionName(prediction_) + " prediction, " + device().str() + ", " + dtypeName(dtype());
+    return d_.name + ": " + std::to_string(d_.imageSize) + "×" + std::to_string(d_.imageSize) + " images, latent " +
+           std::to_string(d_.latentShape[0]) + "×" + std::to_string(d_.latentShape[1]) + "×" + std::to_string(d_.latentShape[2]) + ", " +
+           predictionName(d_.prediction) + " prediction, " + device().str() + ", " + scalarTypeName(dtype());
 }
 
 }  // namespace geo

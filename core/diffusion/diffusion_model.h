@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "diffusion/epsilon_model.h"
 #include "schedule/discrete_schedule.h"
@@ -31,11 +32,53 @@ struct ComputeOptions {
 };
 c10::Device resolveDevice(const std::string& name);  // InputError for unknown names or CUDA without a GPU
 c10::ScalarType resolveDtype(const std::string& name, c10::Device device);
+std::string scalarTypeName(c10::ScalarType t);  // "float32", "float16", "bfloat16", …
+
+// What a text-conditioned model is asked for: classifier-free guidance
+// ε = ε(∅) + guidance · (ε(prompt) − ε(∅)), where ∅ is the negative prompt (empty by default).
+// guidance 1 evaluates the prompt alone.
+struct TextConditioning {
+    std::string prompt, negative;
+    double guidance = 1;
+};
+
+// The networks behind a DiffusionModel: the noise network with whatever conditioning it carries, and
+// the autoencoder. Inputs arrive on device() in dtype().
+class LatentNetworks {
+public:
+    virtual ~LatentNetworks() = default;
+    virtual at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const = 0;  // the network's raw output
+    virtual at::Tensor encode(const at::Tensor& images) const = 0;                        // unscaled latents
+    virtual at::Tensor decode(const at::Tensor& latents) const = 0;                       // unscaled latents → images
+    virtual c10::Device device() const = 0;
+    virtual c10::ScalarType dtype() const = 0;
+    virtual bool textConditioned() const { return false; }
+    virtual void setConditioning(const TextConditioning&) {}
+};
+
+// Everything about a model but its networks.
+struct ModelDescription {
+    std::string name;  // what describe() starts with: the folder or file, and its kind
+    DiscreteSchedule schedule;
+    Prediction prediction = Prediction::Epsilon;
+    std::array<int64_t, 3> latentShape{4, 16, 16};
+    int imageSize = 64;
+    double latentScale = 1;
+};
 
 class DiffusionModel final : public EpsilonModel {
 public:
-    static std::shared_ptr<DiffusionModel> load(const std::filesystem::path& dir, const ComputeOptions& options = {});
+    // The shipped model's layout (unet.json beside unet.safetensors) or, for any other folder or a
+    // .safetensors file, Stable Diffusion 1.x/2.x (sd/sd_model.h, with default options).
+    static std::shared_ptr<DiffusionModel> load(const std::filesystem::path& path, const ComputeOptions& options = {});
+    DiffusionModel(std::unique_ptr<LatentNetworks> networks, ModelDescription description, int maxBatch);
     ~DiffusionModel() override;
+
+    bool textConditioned() const;
+    // The prompt every later epsilon() call is conditioned on (InputError for a model without text).
+    // Not to be called while another thread evaluates the model.
+    void setConditioning(const TextConditioning& conditioning);
+    const TextConditioning& conditioning() const { return conditioning_; }
 
     // x: [N, C, H, W] scaled latents, any device and float dtype; ε comes back in x's device and dtype.
     at::Tensor epsilon(const at::Tensor& x, int64_t t) const override;
@@ -45,24 +88,18 @@ public:
     at::Tensor encode(const at::Tensor& images) const;   // [N, 3, S, S] in [−1, 1] → scaled latents, float32 on CPU
     at::Tensor decode(const at::Tensor& latents) const;  // scaled latents → images in [−1, 1], float32 on CPU
 
-    const DiscreteSchedule& schedule() const { return schedule_; }
-    Prediction prediction() const { return prediction_; }
-    std::array<int64_t, 3> latentShape() const { return latentShape_; }
-    int imageSize() const { return imageSize_; }
-    double latentScale() const { return latentScale_; }
+    const DiscreteSchedule& schedule() const { return d_.schedule; }
+    Prediction prediction() const { return d_.prediction; }
+    std::array<int64_t, 3> latentShape() const { return d_.latentShape; }
+    int imageSize() const { return d_.imageSize; }
+    double latentScale() const { return d_.latentScale; }
     std::string describe() const;  // one line: folder, sizes, device, dtype
 
 private:
-    struct Networks;
-    DiffusionModel() = default;
-    std::unique_ptr<Networks> nets_;
-    std::filesystem::path dir_;
-    DiscreteSchedule schedule_;
-    Prediction prediction_ = Prediction::Epsilon;
-    std::array<int64_t, 3> latentShape_{4, 16, 16};
-    int imageSize_ = 64;
-    double latentScale_ = 1;
+    std::unique_ptr<LatentNetworks> nets_;
+    ModelDescription d_;
     int maxBatch_ = 64;
+    TextConditioning conditioning_;
 };
 
 }  // namespace geo

@@ -217,7 +217,7 @@ SdSource SdSource::open(const fs::path& path, const SdSourceOptions& options) {
             throw unknownArchitecture(path / "config.json", "\"" + cls + "\" (known: UNet2DConditionModel, AutoencoderKL, clip_text_model)");
         }
     } else {
-        throw InputError(path.string() + ": neither a Stable Diffusion folder (model_index.json or config.json) nor a .safetensors file");
+        throw InputError(path.string() + ": not a model: neither the shipped layout (unet.json), a Stable Diffusion folder (model_index.json or config.json) nor a .safetensors file");
     }
     if (s.unet && s.text && s.unet->config.crossAttentionDim != s.text->config.hidden)
         throw InputError(path.string() + ": the UNet attends to " + std::to_string(s.unet->config.crossAttentionDim) + "-wide text states, the text encoder makes " +

@@ -1,0 +1,31 @@
+#include "model_options.h"
+
+#include <iostream>
+
+#include "common/resources.h"
+#include "nn/state_dict.h"
+#include "sd/sd_model.h"
+
+namespace cli {
+
+namespace fs = std::filesystem;
+
+void addModelOptions(CLI::App& c, ModelOptions& o) {
+    c.add_option("--model", o.model, "the shipped model's folder, a Stable Diffusion 1.x/2.x diffusers folder or .safetensors file (default: the shipped model)");
+    c.add_option("--device", o.compute.device, "auto (CUDA when available), cpu, cuda, cuda:N");
+    c.add_option("--dtype", o.compute.dtype, "float32, float16 (CUDA), bfloat16");
+    c.add_option("--unet-config", o.sd.unetConfig, "a diffusers UNet config.json for a single file whose shapes do not tell its heads");
+    c.add_option("--prediction", o.sd.prediction, "what the UNet predicts, overriding the scheduler config: epsilon, v_prediction, sample")
+        ->check(CLI::IsMember({"epsilon", "v_prediction", "sample"}));
+}
+
+fs::path modelPath(const std::string& option) { return option.empty() ? geo::defaultModelDir() : fs::path(option); }
+
+std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o) {
+    geo::useAllCoresForTorch();
+    const fs::path path = modelPath(o.model);
+    if (!geo::SdSource::looksLikeStableDiffusion(path)) return geo::DiffusionModel::load(path, o.compute);
+    return geo::loadStableDiffusion(path, o.compute, o.sd, [](const std::string& what) { std::cerr << "reading the " << what << "…\n"; });
+}
+
+}  // namespace cli
