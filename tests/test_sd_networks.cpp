@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <functional>
+#include <regex>
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
@@ -73,7 +74,7 @@ private Q_SLOTS:
     // the same outputs as the diffusers folder.
     void ldmKeyFileMatchesDiffusersFolder() {
         SdSourceOptions o;
-        o.unetConfig = fixtures() / "sd15-like/unet/config.json";
+        o.configDir = fixtures() / "sd15-like";
         checkUnet(fixtures() / "sd15-like/unet_ldm_keys.safetensors", fixtures() / "sd15-like/unet/cases.safetensors", o);
     }
 
@@ -149,6 +150,59 @@ private Q_SLOTS:
         const at::Tensor x = torch::randn({1, 4, 8, 8});
         const double ab = v->schedule().alphaBar(300);
         expectClose(v->epsilon(x, 300), std::sqrt(ab) * eps->epsilon(x, 300) + std::sqrt(1 - ab) * x, 1e-5, true, "v → eps");
+    }
+
+    // A whole single-file checkpoint: the LDM UNet file, the VAE renamed to first_stage_model.* by
+    // the fixtures README's table (written out here with regexes, independently of ldm_keys.cpp; its
+    // attention weights as 1×1 convs) and the text encoder under cond_stage_model.transformer.*.
+    // Loaded as one file, each network reproduces the diffusers outputs.
+    void singleFileCheckpointLoadsAllThreeNetworks() {
+        std::vector<std::pair<std::string, at::Tensor>> all;
+        const SafetensorsFile unet(fixtures() / "sd15-like/unet_ldm_keys.safetensors");
+        for (const TensorInfo& t : unet.tensors()) all.emplace_back(t.name, readTensor(unet, t.name));
+        const SafetensorsFile text(fixtures() / "text_encoder/model.safetensors");
+        for (const TensorInfo& t : text.tensors()) all.emplace_back("cond_stage_model.transformer." + t.name, readTensor(text, t.name));
+        const std::vector<std::pair<std::regex, std::string>> vaeRules = {
+            {std::regex(R"(^encoder\.down_blocks\.(\d)\.resnets\.(\d)\.)"), "encoder.down.$1.block.$2."},
+            {std::regex(R"(^encoder\.down_blocks\.(\d)\.downsamplers\.0\.)"), "encoder.down.$1.downsample."},
+            {std::regex(R"(^(encoder|decoder)\.mid_block\.resnets\.0\.)"), "$1.mid.block_1."},
+            {std::regex(R"(^(encoder|decoder)\.mid_block\.resnets\.1\.)"), "$1.mid.block_2."},
+            {std::regex(R"(^(encoder|decoder)\.mid_block\.attentions\.0\.group_norm\.)"), "$1.mid.attn_1.norm."},
+            {std::regex(R"(^(encoder|decoder)\.mid_block\.attentions\.0\.to_(q|k|v)\.)"), "$1.mid.attn_1.$2."},
+            {std::regex(R"(^(encoder|decoder)\.mid_block\.attentions\.0\.to_out\.0\.)"), "$1.mid.attn_1.proj_out."},
+            {std::regex(R"(^(encoder|decoder)\.conv_norm_out\.)"), "$1.norm_out."},
+            {std::regex(R"(\.conv_shortcut\.)"), ".nin_shortcut."}};
+        const SafetensorsFile vae(fixtures() / "vae/diffusion_pytorch_model.safetensors");
+        for (const TensorInfo& t : vae.tensors()) {
+            std::string name = t.name;
+            std::smatch m;
+            if (std::regex_search(name, m, std::regex(R"(^decoder\.up_blocks\.(\d)\.)")))  // up blocks are numbered from the bottom
+                name = "decoder.up." + std::to_string(3 - std::stoi(m[1])) + "." + m.suffix().str();
+            name = std::regex_replace(name, std::regex(R"(^(decoder\.up\.\d)\.resnets\.(\d)\.)"), "$1.block.$2.");
+            name = std::regex_replace(name, std::regex(R"(^(decoder\.up\.\d)\.upsamplers\.0\.)"), "$1.upsample.");
+            for (const auto& [rule, replacement] : vaeRules) name = std::regex_replace(name, rule, replacement);
+            at::Tensor value = readTensor(vae, t.name);
+            if (name.find(".attn_1.") != std::string::npos && value.dim() == 2) value = value.reshape({value.size(0), value.size(1), 1, 1});
+            all.emplace_back("first_stage_model." + name, value);
+        }
+        QTemporaryDir dir;
+        const std::filesystem::path file = dir.filePath("tiny-sd15.safetensors").toStdString();
+        saveTensors(file, all);
+        SdSourceOptions o;
+        assembleTinySd(dir.filePath("config").toStdString());
+        o.configDir = dir.filePath("config").toStdString();
+        const SdSource source = SdSource::open(file, o);
+        QCOMPARE(QString::fromStdString(source.layout), QString("single-file checkpoint"));
+        QVERIFY(source.unet && source.vae && source.text);
+        torch::NoGradGuard noGrad;
+        const auto nets = SdNetworks::load(source, c10::Device(c10::kCPU), c10::kFloat);
+        const SafetensorsFile vaeCases(fixtures() / "vae/cases.safetensors"), textCases(fixtures() / "text_encoder/cases.safetensors");
+        expectClose(nets->vae->encode(ref(vaeCases, "image")).mean, ref(vaeCases, "posterior_mean"), 1e-4, true, "single-file posterior_mean");
+        expectClose(nets->vae->decode(ref(vaeCases, "decoder_latents")), ref(vaeCases, "decoded"), 2e-4, false, "single-file decoded");
+        expectClose(nets->text->forward(readTensor(textCases, "input_ids")).lastHidden, ref(textCases, "last_hidden_state"), 1e-4, true, "single-file text");
+        const SafetensorsFile unetCases(fixtures() / "sd15-like/unet/cases.safetensors");
+        expectClose(nets->unet->forward(ref(unetCases, "case0.latents"), readTensor(unetCases, "case0.timesteps"), ref(unetCases, "case0.encoder_hidden_states")),
+                    ref(unetCases, "case0.eps"), 1e-4, true, "single-file eps");
     }
 
     void badInputsAreNamed_data() {

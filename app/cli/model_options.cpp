@@ -14,7 +14,7 @@ void addModelOptions(CLI::App& c, ModelOptions& o) {
     c.add_option("--model", o.model, "the shipped model's folder, a Stable Diffusion 1.x/2.x diffusers folder or .safetensors file (default: the shipped model)");
     c.add_option("--device", o.compute.device, "auto (CUDA when available), cpu, cuda, cuda:N");
     c.add_option("--dtype", o.compute.dtype, "float32, float16 (CUDA), bfloat16");
-    c.add_option("--unet-config", o.sd.unetConfig, "a diffusers UNet config.json for a single file whose shapes do not tell its heads");
+    c.add_option("--config", o.sd.configDir, "for a single-file checkpoint: a diffusers folder whose unet/, vae/, text_encoder/ config.json describe it (default: from its shapes)");
     c.add_option("--prediction", o.sd.prediction, "what the UNet predicts, overriding the scheduler config: epsilon, v_prediction, sample")
         ->check(CLI::IsMember({"epsilon", "v_prediction", "sample"}));
 }

@@ -90,7 +90,7 @@ SdUnetConfig detectUnet(const SafetensorsFile& f, const fs::path& path) {
         u.upcastAttention = true;
     } else {
         throw unknownArchitecture(path, "cross-attention width " + std::to_string(u.crossAttentionDim) +
-                                            " is neither SD 1.x's 768 nor SD 2.x's 1024; give the UNet's diffusers config.json with --unet-config");
+                                            " is neither SD 1.x's 768 nor SD 2.x's 1024; pass --config with a diffusers folder holding unet/config.json");
     }
     return u;
 }
@@ -162,18 +162,28 @@ SdPart<Config> componentFolder(const fs::path& dir, Parse parse) {
 void openSingleFile(SdSource& s, const SdSourceOptions& options) {
     s.layout = "single-file checkpoint";
     const auto file = openFile(s.path);
+    // A config the user gave wins over what the shapes suggest.
+    auto given = [&](const char* component) {
+        const fs::path p = options.configDir / component / "config.json";
+        return !options.configDir.empty() && fs::is_regular_file(p) ? std::optional<fs::path>(p) : std::nullopt;
+    };
+    if (!options.configDir.empty() && !fs::is_directory(options.configDir)) throw InputError(options.configDir.string() + ": no such folder");
     if (hasPrefix(*file, sd::kLdmUnetPrefix)) {
-        const SdUnetConfig config = options.unetConfig.empty() ? detectUnet(*file, s.path)
-                                                               : sdUnetConfigFrom(readJsonFile(options.unetConfig), options.unetConfig);
-        s.unet = SdPart<SdUnetConfig>{config, file, SdNaming::Ldm};
+        const auto c = given("unet");
+        s.unet = SdPart<SdUnetConfig>{c ? sdUnetConfigFrom(readJsonFile(*c), *c) : detectUnet(*file, s.path), file, SdNaming::Ldm};
     }
-    if (hasPrefix(*file, sd::kLdmVaePrefix)) s.vae = SdPart<SdVaeConfig>{detectVae(*file), file, SdNaming::Ldm};
+    if (hasPrefix(*file, sd::kLdmVaePrefix)) {
+        const auto c = given("vae");
+        s.vae = SdPart<SdVaeConfig>{c ? sdVaeConfigFrom(readJsonFile(*c), *c) : detectVae(*file), file, SdNaming::Ldm};
+    }
+    const auto textConfig = given("text_encoder");
+    auto text = [&](bool openClip) { return textConfig ? clipTextConfigFrom(readJsonFile(*textConfig), *textConfig) : detectClip(*file, openClip); };
     if (hasPrefix(*file, sd::kLdmOpenClipPrefix)) {
-        s.text = SdPart<ClipTextConfig>{detectClip(*file, true), file, SdNaming::OpenClip};
+        s.text = SdPart<ClipTextConfig>{text(true), file, SdNaming::OpenClip};
         s.penultimateText = true;
         s.padWithZero = true;
     } else if (hasPrefix(*file, sd::kLdmClipPrefix)) {
-        s.text = SdPart<ClipTextConfig>{detectClip(*file, false), file, SdNaming::Ldm};
+        s.text = SdPart<ClipTextConfig>{text(false), file, SdNaming::Ldm};
     }
     if (!s.unet && !s.vae && !s.text)
         throw unknownArchitecture(s.path, "no tensor starts with model.diffusion_model., first_stage_model. or cond_stage_model. "

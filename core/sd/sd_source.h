@@ -24,7 +24,9 @@ struct SdPart {
 };
 
 struct SdSourceOptions {
-    std::filesystem::path unetConfig;  // a diffusers UNet config.json for a single file whose heads shapes cannot tell
+    // For single files: a diffusers model folder whose unet/, vae/ and text_encoder/ config.json
+    // (each optional) describe the file's networks where shapes cannot (head counts, norm groups).
+    std::filesystem::path configDir;
     std::string prediction;            // "epsilon" / "v_prediction" / "sample"; empty: the scheduler config's, else epsilon
 };
 
