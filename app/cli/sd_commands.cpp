@@ -88,7 +88,7 @@ struct RunOptions {
 };
 
 at::Tensor input(const geo::SafetensorsFile& f, const std::string& name, const geo::SdNetworks& n, bool floating = true) {
-    if (!f.find(name)) throw geo::InputError(f.path().string() + ": no tensor \"" + name + "\" (the " + "inputs file must hold it)");
+    if (!f.find(name)) throw geo::InputError(f.path().string() + ": no tensor \"" + name + "\" (--inputs must hold it)");
     const at::Tensor t = geo::readTensor(f, name);
     return floating ? t.to(n.device, n.dtype) : t.to(n.device, torch::kLong);
 }

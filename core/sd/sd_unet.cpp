@@ -104,7 +104,7 @@ torch::Tensor UnetImpl::forward(const torch::Tensor& latents, const torch::Tenso
         if (probe) probe(name, t);
     };
     const int64_t batch = latents.size(0);
-    const torch::Tensor steps = timesteps.dim() == 0 ? timesteps.expand({batch}) : timesteps.expand({batch});
+    const torch::Tensor steps = timesteps.expand({batch});  // one timestep or one per row
     const torch::Tensor features = timestepFeatures(steps, config_.blockOutChannels[0], config_.flipSinToCos, config_.freqShift);
     show("time_proj", features);
     const torch::Tensor temb = time2_(torch::silu(time1_(features.to(latents.scalar_type()))));
