@@ -1,5 +1,5 @@
 // CLIP's tokenizer against openai/CLIP's simple_tokenizer.py with ftfy (the golden cases in
-// ../shared/fixtures/clip-tokenizer/golden.json): ids must match exactly, so there is no tolerance.
+// tests/data/clip-tokenizer/golden.json): ids must match exactly, so there is no tolerance.
 // The same vocabulary written out as a diffusers tokenizer/ folder must tokenize identically.
 #include <QTemporaryDir>
 #include <QtTest>

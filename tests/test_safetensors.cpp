@@ -1,5 +1,5 @@
 // Safetensors: a round trip, every kind of malformed file with its message, and the real files of
-// ../shared/fixtures written by an independent writer.
+// tests/data written by an independent writer.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cstring>

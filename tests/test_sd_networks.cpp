@@ -1,5 +1,5 @@
 // Stable Diffusion's networks against diffusers' own outputs on tiny random-weight models with the real
-// structure (../shared/fixtures/sd-tiny, README there). Tolerances are the fixtures' README's for a
+// structure (tests/data/sd-tiny, README there). Tolerances are the fixtures' README's for a
 // float32 port: max|out − ref| ≤ 1e-4 · max(1, max|ref|) (2e-4 · max|ref| for the VAE decoder), about
 // 100× the measured float32-vs-float64 spread, which different GEMM back ends and thread counts move by
 // up to 10×; anything off by 1e-3 relative is a real bug.

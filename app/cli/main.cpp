@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/errors.h"
+#include "image_commands.h"
 #include "model_commands.h"
 #include "scene_commands.h"
 #include "sd_commands.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     cli::addTrainCommands(app, run);
     cli::addModelCommands(app, run);
     cli::addSdCommands(app, run);
+    cli::addImageCommands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -32,6 +34,9 @@ int main(int argc, char** argv) {
     }
     try {
         return run ? run() : 0;
+    } catch (const geo::Cancelled&) {
+        std::cerr << "geodesic-cli: cancelled; nothing was written\n";
+        return 2;
     } catch (const geo::InputError& e) {
         std::cerr << "geodesic-cli: " << e.what() << '\n';
         return 2;

@@ -1,6 +1,8 @@
 #include "diagnostics/path_diagnostics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <stdexcept>
 
 namespace geo {
@@ -19,6 +21,20 @@ double lengthFromLogDensity(const Points& path, const Eigen::VectorXd& logp) {
     for (Eigen::Index i = 0; i + 1 < path.rows(); ++i)
         s += (path.row(i + 1) - path.row(i)).norm() * std::exp(-0.5 * (logp[i] + logp[i + 1]));
     return s;
+}
+
+double logLengthFromLogDensity(const Points& path, const Eigen::VectorXd& logp) {
+    std::vector<double> terms;
+    double best = -INFINITY;
+    for (Eigen::Index i = 0; i + 1 < path.rows(); ++i) {
+        const double d = (path.row(i + 1) - path.row(i)).norm();
+        terms.push_back(d > 0 ? std::log(d) - 0.5 * (logp[i] + logp[i + 1]) : -INFINITY);
+        best = std::max(best, terms.back());
+    }
+    if (!std::isfinite(best)) return best;
+    double sum = 0;
+    for (double v : terms) sum += std::exp(v - best);
+    return best + std::log(sum);
 }
 
 double densityLength(const Field& field, const Points& path) {

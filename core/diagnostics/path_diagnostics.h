@@ -12,6 +12,9 @@ Eigen::VectorXd lineIntegralLogDensity(const Points& path, const Points& scores,
 // Σ |x_{i+1} − x_i| · exp(−½(log p_i + log p_{i+1})): the length when only sampled log p is known.
 double lengthFromLogDensity(const Points& path, const Eigen::VectorXd& logp);
 
+// log of the same sum, by log-sum-exp: in latent spaces log p differs by hundreds of nats along a path.
+double logLengthFromLogDensity(const Points& path, const Eigen::VectorXd& logp);
+
 // ∫ |γ'| / p(γ) over the polyline with 4-point Gauss–Legendre on every segment; needs exact log p.
 double densityLength(const Field& field, const Points& path);
 

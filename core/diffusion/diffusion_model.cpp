@@ -190,6 +190,32 @@ at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
         .to(x.device(), x.scalar_type());
 }
 
+at::Tensor LatentNetworks::embedText(const std::string&) const { throw InputError("this model takes no text prompt"); }
+
+at::Tensor DiffusionModel::textEmbedding(const std::string& prompt) const {
+    if (!textConditioned()) throw InputError(d_.name + ": this model takes no text prompt");
+    torch::NoGradGuard noGrad;
+    return nets_->embedText(prompt).to(torch::kCPU, torch::kFloat);
+}
+
+at::Tensor DiffusionModel::epsilonWith(const at::Tensor& x, int64_t t, const at::Tensor& context) const {
+    if (!context.defined() || !textConditioned()) return epsilon(x, t);
+    requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
+    if (context.dim() != 3 || (context.size(0) != 1 && context.size(0) != x.size(0)))
+        throw InputError("a text context must be [1 or N, L, D], not " + shapeText({context.sizes().data(), context.sizes().size()}));
+    torch::NoGradGuard noGrad;
+    const double alphaBar = d_.schedule.alphaBar(static_cast<int>(t));
+    std::vector<at::Tensor> parts;
+    for (int64_t i = 0; i < x.size(0); i += maxBatch_) {
+        const int64_t end = std::min(x.size(0), i + maxBatch_);
+        const at::Tensor xt = x.slice(0, i, end).to(device(), dtype());
+        const at::Tensor c = (context.size(0) == 1 ? context.expand({end - i, -1, -1}) : context.slice(0, i, end)).to(device(), dtype());
+        const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
+        parts.push_back(epsilonFromPrediction(d_.prediction, nets_->predictWith(xt, steps, c).to(torch::kFloat), xt.to(torch::kFloat), alphaBar));
+    }
+    return torch::cat(parts).to(x.device(), x.scalar_type());
+}
+
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;

@@ -48,6 +48,13 @@ class LatentNetworks {
 public:
     virtual ~LatentNetworks() = default;
     virtual at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const = 0;  // the network's raw output
+    // The raw output conditioned on `context` (text embeddings, one row per latent or one for all),
+    // without guidance and without touching the default conditioning. Models without text ignore it.
+    virtual at::Tensor predictWith(const at::Tensor& xt, const at::Tensor& steps, const at::Tensor& context) const {
+        (void)context;
+        return predict(xt, steps);
+    }
+    virtual at::Tensor embedText(const std::string& prompt) const;  // [1, L, D] on device() in dtype()
     virtual at::Tensor encode(const at::Tensor& images) const = 0;                        // unscaled latents
     virtual at::Tensor decode(const at::Tensor& latents) const = 0;                       // unscaled latents → images
     virtual c10::Device device() const = 0;
@@ -75,13 +82,19 @@ public:
     ~DiffusionModel() override;
 
     bool textConditioned() const;
-    // The prompt every later epsilon() call is conditioned on (InputError for a model without text).
-    // Not to be called while another thread evaluates the model.
+    // The prompt every later epsilon(x, t) call is conditioned on (InputError for a model without text).
+    // Not to be called while another thread evaluates the model; code that conditions per point or
+    // runs beside other jobs passes the conditioning per call instead (textEmbedding, epsilonWith).
     void setConditioning(const TextConditioning& conditioning);
     const TextConditioning& conditioning() const { return conditioning_; }
 
     // x: [N, C, H, W] scaled latents, any device and float dtype; ε comes back in x's device and dtype.
     at::Tensor epsilon(const at::Tensor& x, int64_t t) const override;
+    // A prompt's text embedding, [1, L, D] float32 on the CPU (InputError for a model without text).
+    at::Tensor textEmbedding(const std::string& prompt) const;
+    // ε conditioned per call: `context` is [N, L, D] (one embedding per latent), [1, L, D], or
+    // undefined for a model without text. No guidance, no shared state: safe beside other callers.
+    at::Tensor epsilonWith(const at::Tensor& x, int64_t t, const at::Tensor& context) const;
     c10::Device device() const override;
     c10::ScalarType dtype() const;
 

@@ -23,6 +23,10 @@ public:
         const at::Tensor u = out.slice(0, 0, b).to(torch::kFloat), c = out.slice(0, b).to(torch::kFloat);
         return (u + guidance_ * (c - u)).to(xt.scalar_type());
     }
+    at::Tensor predictWith(const at::Tensor& xt, const at::Tensor& steps, const at::Tensor& context) const override {
+        return nets_->unet->forward(xt, steps, context);
+    }
+    at::Tensor embedText(const std::string& prompt) const override { return encodePrompt(*nets_, tokenizer_, prompt); }
     at::Tensor encode(const at::Tensor& images) const override { return nets_->vae->encode(images).mean; }
     at::Tensor decode(const at::Tensor& latents) const override { return nets_->vae->decode(latents); }
     c10::Device device() const override { return nets_->device; }

@@ -1,0 +1,242 @@
+#include "image_commands.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "common/errors.h"
+#include "model_options.h"
+#include "nn/image_tensor.h"
+#include "pipeline/image_path_export.h"
+#include "pipeline/image_pipeline.h"
+
+namespace cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+struct ImageOptions {
+    ModelOptions model;
+    std::vector<std::string> images, prompts;
+    std::string out, json, latents, gif, mp4, size, solver = "published", schedule = "linear", negative;
+    bool negativeGiven = false, alphaGiven = false, jitterGiven = false, retime = false, loop = false, pingPong = false;
+    double noiseLevel = 0.6, alpha = 0, fps = 12, learningRate = 0.1;
+    int frames = 17, hold = 0, jitter = 0, iterations = 400, levels = 4, ddimSteps = 50;
+    uint64_t seed = 0;
+    // extrapolate
+    std::string past = "last";
+    double length = 0.5;
+    int extraFrames = 8, stepsPerFrame = 4;
+    bool fromDirection = false;
+};
+
+void addShared(CLI::App* c, ImageOptions& o, bool framesArePairs) {
+    addModelOptions(*c, o.model);
+    c->add_option("images", o.images, "images of any size and format OpenCV reads (centre-cropped and resized to the model's size)")->required();
+    c->add_option("--out", o.out, "folder for frame_000.png …, baseline/ and strip.png (created when missing)")->required();
+    c->add_option("--noise-level", o.noiseLevel, "where the path lives, as a fraction of the DDIM grid (0.6 = timestep 581)");
+    c->add_option(framesArePairs ? "--frames" : "--pair-frames", o.frames, "frames per pair of images, both images included (default 17)");
+    c->add_option("--alpha", o.alpha, "score scale α: ∇log p ≈ α·s (default: 0.02 for the shipped model, 0.002 for Stable Diffusion)")
+        ->each([&o](const std::string&) { o.alphaGiven = true; });
+    c->add_option("--solver", o.solver, "published (the reference code's explicit update) or implicit (implicit curvature, length-checked steps)")
+        ->check(CLI::IsMember({"published", "implicit"}));
+    c->add_option("--iterations", o.iterations, "iteration budget of the bisection schedule (default 400)");
+    c->add_option("--levels", o.levels, "bisection levels: 1, 3, 7, 15 … control points (default 4)");
+    c->add_option("--lr", o.learningRate, "initial learning rate lr0 (default 0.1)");
+    c->add_option("--schedule", o.schedule, "learning-rate schedule: linear, constant, cosine, polynomial")
+        ->check(CLI::IsMember({"linear", "constant", "cosine", "polynomial"}));
+    c->add_option("--jitter", o.jitter, "timestep jitter ρ of the solver's score (0: none; default 100 for Stable Diffusion, 0 otherwise)")
+        ->each([&o](const std::string&) { o.jitterGiven = true; });
+    c->add_option("--ddim-steps", o.ddimSteps, "steps of the full DDIM grid for inversion and decoding (default 50)");
+    c->add_option("--seed", o.seed, "seed of the score's jitter (the same seed gives the same frames)");
+    c->add_option("--prompt", o.prompts, "text-conditioned models: one prompt for all images, or one per image")->expected(1, -1)->take_all();
+    c->add_option("--negative", o.negative, "negative prompt (default: the published one)")->each([&o](const std::string&) { o.negativeGiven = true; });
+    c->add_flag("--retime", o.retime, "re-time the frames to equal steps of 1 − SSIM (a stand-in for LPIPS)");
+    c->add_option("--json", o.json, "JSON file with every number of the path and the baseline");
+    c->add_option("--latents", o.latents, "safetensors file: 'path' and 'baseline' latents [frames, C, H, W] at the timestep");
+    c->add_option("--gif", o.gif, "animated GIF of the frames");
+    c->add_option("--mp4", o.mp4, "H.264 MP4 of the frames");
+    c->add_option("--fps", o.fps, "frames per second of the GIF and MP4 (default 12)");
+    c->add_option("--size", o.size, "size of the GIF and MP4 frames, WxH (default: the model's)");
+    c->add_flag("--loop", o.loop, "GIF: loop forever");
+    c->add_flag("--ping-pong", o.pingPong, "GIF and MP4: play forward, then backward");
+    c->add_option("--hold", o.hold, "GIF and MP4: extra copies of every keyframe");
+}
+
+geo::AnimationOptions animationOptions(const ImageOptions& o) {
+    geo::AnimationOptions a;
+    a.fps = o.fps;
+    a.loop = o.loop;
+    a.pingPong = o.pingPong;
+    a.hold = o.hold;
+    if (!o.size.empty()) {
+        int w = 0, h = 0;
+        char x = 0, extra = 0;
+        if (std::sscanf(o.size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 1 || h < 1 || w > 8192 || h > 8192)
+            throw geo::InputError("--size must be WxH with sides in 1 … 8192, not \"" + o.size + "\"");
+        a.width = w, a.height = h;
+    }
+    return a;
+}
+
+geo::ImagePathExport exportOptions(const ImageOptions& o) {
+    geo::ImagePathExport e;
+    e.folder = o.out;
+    e.json = o.json;
+    e.latents = o.latents;
+    e.gif = o.gif;
+    e.mp4 = o.mp4;
+    e.animation = animationOptions(o);
+    return e;
+}
+
+geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::DiffusionModel& model) {
+    geo::ImagePipelineOptions p = geo::defaultPipelineOptions(model);
+    p.noiseLevel = o.noiseLevel;
+    p.framesPerPair = o.frames;
+    p.ddimSteps = o.ddimSteps;
+    if (o.alphaGiven) p.solver.alpha = o.alpha;
+    if (o.jitterGiven) p.jitterRange = o.jitter;
+    p.solver.method = geo::parseLatentBvpMethod(o.solver);
+    p.solver.maxIterations = o.iterations;
+    p.solver.levels = o.levels;
+    p.solver.learningRate = o.learningRate;
+    p.solver.schedule = geo::parseLearningRateSchedule(o.schedule);
+    p.seed = o.seed;
+    p.prompts = o.prompts;
+    if (o.negativeGiven) p.negative = o.negative;
+    p.retime = o.retime;
+    return p;
+}
+
+// What can be checked without the model: counts, ranges, that every image reads and every target can
+// be written. A bad run stops here, before any minutes of work.
+void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
+    const int n = static_cast<int>(o.images.size());
+    if (n < minImages) throw geo::InputError("give at least " + std::to_string(minImages) + " images (got " + std::to_string(n) + ")");
+    if (n > maxImages) throw geo::InputError("give exactly " + std::to_string(maxImages) + " images (got " + std::to_string(n) + ")");
+    if (!(o.noiseLevel > 0 && o.noiseLevel < 1)) throw geo::InputError("--noise-level must lie in (0, 1)");
+    if (o.frames < 2) throw geo::InputError("--frames must be 2 or more");
+    if (static_cast<int>(o.prompts.size()) > n)
+        throw geo::InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(n) + " images: give one, or one per image");
+    geo::checkExportTargets(exportOptions(o));
+}
+
+at::Tensor readImages(const std::vector<std::string>& paths, int size) {
+    std::vector<geo::RgbImage> images;
+    for (const std::string& path : paths) {
+        std::string warning;
+        images.push_back(geo::readImageAsSquare(path, size, &warning));
+        if (!warning.empty()) std::cerr << "geodesic-cli: warning: " << warning << '\n';
+    }
+    return geo::imagesToTensor(images);
+}
+
+// Progress on standard error: redrawn in place on a terminal, whole lines (at most one per stage
+// change or per 10%) in a log.
+geo::PipelineCallback progressPrinter() {
+    const bool tty = ::isatty(STDERR_FILENO);
+    auto last = std::make_shared<std::pair<std::string, int>>("", -1);
+    return [tty, last](const geo::PipelineProgress& p) {
+        std::string line = p.stage;
+        if (p.stage == "solve" && p.solver) {
+            double mean = 0;
+            for (double r : p.solver->residual) mean += r / std::max<size_t>(1, p.solver->residual.size());
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "solve pair %d/%d: level %d, iteration %d/%d, residual %.3f, %lld UNet evaluations", p.pair + 1, p.pairs,
+                          p.solver->level, p.done, p.total, mean, p.solver->evaluations);
+            line = buf;
+        } else if (p.total > 0) {
+            line += " " + std::to_string(p.done) + "/" + std::to_string(p.total);
+        }
+        if (tty) {
+            std::fprintf(stderr, "\r%-100s", line.c_str());
+            std::fflush(stderr);
+            return;
+        }
+        const int decile = p.total > 0 ? 10 * p.done / p.total : 0;
+        const std::string key = p.stage + std::to_string(p.pair);
+        if (key == last->first && decile == last->second) return;
+        *last = {key, decile};
+        std::fprintf(stderr, "%s\n", line.c_str());
+    };
+}
+
+void printSummary(const geo::ImagePath& r, const ImageOptions& o) {
+    if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+    std::printf("%s: %zu frames (%zu keyframes) at timestep %d, alpha %g, sphere radius %.3f\n", o.out.c_str(), r.t.size(), r.keyframes.size(),
+                r.timestep, r.alpha, r.radius);
+    std::printf("  geodesic: log length %.4f, residual %.4f (max %.4f), lowest log density %.4f\n", r.path.logLength, r.path.residualMean,
+                r.path.residualMax, *std::min_element(r.path.logDensity.begin(), r.path.logDensity.end()));
+    std::printf("  baseline: log length %.4f, residual %.4f (max %.4f), lowest log density %.4f\n", r.baseline.logLength, r.baseline.residualMean,
+                r.baseline.residualMax, *std::min_element(r.baseline.logDensity.begin(), r.baseline.logDensity.end()));
+    std::printf("  length ratio geodesic/baseline %.4f; %d iterations, %lld UNet evaluations, %.1f s\n", std::exp(r.path.logLength - r.baseline.logLength),
+                r.iterations, r.unetEvaluations, r.seconds);
+}
+
+template <typename Run>
+int runImageCommand(const ImageOptions& o, int minImages, int maxImages, Run&& body) {
+    checkBeforeLoading(o, minImages, maxImages);
+    const auto model = loadModel(o.model);
+    std::cerr << "model " << model->describe() << '\n';
+    const at::Tensor images = readImages(o.images, model->imageSize());
+    interrupted = false;
+    auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
+    geo::SolveControl control{&interrupted};
+    geo::ImagePath r;
+    try {
+        r = body(model, images, pipelineOptions(o, *model), control);
+    } catch (...) {
+        std::signal(SIGINT, previous);
+        throw;
+    }
+    std::signal(SIGINT, previous);
+    geo::exportImagePath(r, exportOptions(o));
+    printSummary(r, o);
+    return 0;
+}
+
+}  // namespace
+
+void addImageCommands(CLI::App& app, std::function<int()>& run) {
+    auto i = std::make_shared<ImageOptions>();
+    auto* ic = app.add_subcommand("interpolate", "the density geodesic through two or more images, beside the slerp baseline");
+    addShared(ic, *i, true);
+    ic->callback([&run, i] {
+        run = [i] {
+            return runImageCommand(*i, 2, 1 << 20, [](auto model, const at::Tensor& images, const geo::ImagePipelineOptions& p, const geo::SolveControl& c) {
+                return geo::interpolateImages(model, images, p, c, progressPrinter());
+            });
+        };
+    });
+
+    auto e = std::make_shared<ImageOptions>();
+    auto* ec = app.add_subcommand("extrapolate", "continue the geodesic between two images past the last (or first) one");
+    addShared(ec, *e, false);
+    ec->add_option("--past", e->past, "which end to continue past: last, first, both")->check(CLI::IsMember({"last", "first", "both"}));
+    ec->add_option("--length", e->length, "how far to continue, in units of the pair's t (default 0.5)");
+    ec->add_option("--frames", e->extraFrames, "frames on each continued side (default 8)");
+    ec->add_option("--steps-per-frame", e->stepsPerFrame, "RK4 steps between frames (default 4)");
+    ec->add_flag("--from-direction", e->fromDirection, "shoot from the first image toward the second instead of continuing the solved pair");
+    ec->callback([&run, e] {
+        run = [e] {
+            return runImageCommand(*e, 2, 2, [e](auto model, const at::Tensor& images, const geo::ImagePipelineOptions& p, const geo::SolveControl& c) {
+                geo::ExtrapolationOptions x;
+                x.past = geo::parseExtrapolationSide(e->past);
+                x.length = e->length;
+                x.frames = e->extraFrames;
+                x.stepsPerFrame = e->stepsPerFrame;
+                x.fromDirection = e->fromDirection;
+                return geo::extrapolateImages(model, images, p, x, c, progressPrinter());
+            });
+        };
+    });
+}
+
+}  // namespace cli

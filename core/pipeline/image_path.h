@@ -1,0 +1,53 @@
+#pragma once
+// What the image pipelines (interpolation, extrapolation) produce: the geodesic's latents and frames
+// beside the baseline's (the slerp between the same inverted latents on the same sphere, decoded the
+// same way: what the usual DDIM-slerp interpolation gives), and the numbers every solve reports,
+// measured with the deterministic score at τ* whatever the solver used.
+#include <ATen/core/Tensor.h>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "solver/latent_bvp.h"
+
+namespace geo {
+
+struct PathNumbers {
+    std::vector<double> logDensity;  // per frame, relative to the first keyframe (α · tangential score, trapezoid)
+    double logLength = 0;            // log ∫ |γ'| exp(−log p̃) ds over the frames
+    double residualMean = 0, residualMax = 0;  // Euler–Lagrange residual ratio at the solved control points' t
+};
+
+struct ImagePath {
+    std::string model;
+    double noiseLevel = 0;
+    int timestep = 0;
+    double alpha = 0;
+    double radius = 0;
+    uint64_t seed = 0;
+    std::string solver;
+    std::vector<double> t;        // per frame; keyframe k sits at t = k
+    std::vector<int> keyframes;   // frame indices of the input images
+    at::Tensor latents, baselineLatents;  // [F, C, H, W] float32 at the timestep
+    at::Tensor frames, baselineFrames;    // [F, 3, S, S] in [−1, 1]
+    PathNumbers path, baseline;
+    int iterations = 0;
+    long long unetEvaluations = 0;
+    std::vector<long long> evaluationsPerLevel;  // summed over pairs
+    double seconds = 0;
+    std::string retiming;         // empty, or the distance the frames were re-timed by
+    std::vector<std::string> warnings;
+};
+
+// Progress of a pipeline run: the stage ("encode", "invert", "solve", "shoot", "decode", "retime",
+// "measure"), the pair of keyframes being solved, the stage's own count, and during "solve" the
+// solver's snapshot of this iteration.
+struct PipelineProgress {
+    std::string stage;
+    int pair = 0, pairs = 1;
+    int done = 0, total = 0;
+    const LatentBvpSnapshot* solver = nullptr;
+};
+using PipelineCallback = std::function<void(const PipelineProgress&)>;
+
+}  // namespace geo

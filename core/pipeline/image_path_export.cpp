@@ -1,0 +1,159 @@
+#include "pipeline/image_path_export.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "common/atomic_file.h"
+#include "common/errors.h"
+#include "nn/image_tensor.h"
+#include "nn/state_dict.h"
+
+namespace geo {
+
+namespace fs = std::filesystem;
+
+std::string frameFileName(int index) {
+    char name[32];
+    std::snprintf(name, sizeof name, "frame_%03d.png", index);
+    return name;
+}
+
+namespace {
+
+nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::vector<RgbImage> imagesOf(const at::Tensor& frames) {
+    std::vector<RgbImage> out;
+    for (int64_t i = 0; i < frames.size(0); ++i) out.push_back(tensorToImage(frames[i]));
+    return out;
+}
+
+void checkParent(const fs::path& file, const char* what) {
+    if (file.empty()) return;
+    const fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    if (!fs::is_directory(parent)) throw InputError(std::string(what) + " " + file.string() + ": the folder " + parent.string() + " does not exist");
+    if (::access(parent.c_str(), W_OK) != 0) throw InputError(std::string(what) + " " + file.string() + ": the folder is not writable");
+    if (fs::is_directory(file)) throw InputError(std::string(what) + " " + file.string() + " is a folder");
+}
+
+// Moves a finished file into place (rename; copy when the target is on another file system).
+void moveInto(const fs::path& from, const fs::path& to) {
+    std::error_code ec;
+    fs::rename(from, to, ec);
+    if (!ec) return;
+    writeFileAtomically(to, [&] {
+        std::FILE* f = std::fopen(from.c_str(), "rb");
+        if (!f) throw InputError("cannot read back " + from.string());
+        std::string bytes;
+        char buf[1 << 16];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+        std::fclose(f);
+        return bytes;
+    }());
+}
+
+}  // namespace
+
+nlohmann::json imagePathJson(const ImagePath& p) {
+    nlohmann::json frames = nlohmann::json::array();
+    for (size_t i = 0; i < p.t.size(); ++i) frames.push_back(frameFileName(static_cast<int>(i)));
+    const auto numbers = [](const PathNumbers& n) {
+        return nlohmann::json{{"length", finiteOrNull(std::exp(n.logLength))}, {"log_length", finiteOrNull(n.logLength)},
+                              {"log_density", n.logDensity}, {"residual", n.residualMean}, {"residual_max", n.residualMax}};
+    };
+    const nlohmann::json g = numbers(p.path), b = numbers(p.baseline);
+    nlohmann::json j{{"frames", frames},
+                     {"t", p.t},
+                     {"keyframes", p.keyframes},
+                     {"noise_level", p.noiseLevel},
+                     {"timestep", p.timestep},
+                     {"alpha", p.alpha},
+                     {"sphere_radius", p.radius},
+                     {"solver", p.solver},
+                     {"length", g["length"]},
+                     {"log_length", g["log_length"]},
+                     {"log_density", g["log_density"]},
+                     {"residual", g["residual"]},
+                     {"residual_max", g["residual_max"]},
+                     {"baseline_length", b["length"]},
+                     {"baseline_log_length", b["log_length"]},
+                     {"baseline_log_density", b["log_density"]},
+                     {"baseline_residual", b["residual"]},
+                     {"baseline_residual_max", b["residual_max"]},
+                     {"length_ratio", finiteOrNull(std::exp(p.path.logLength - p.baseline.logLength))},
+                     {"iterations", p.iterations},
+                     {"unet_evaluations", p.unetEvaluations},
+                     {"unet_evaluations_per_level", p.evaluationsPerLevel},
+                     {"seconds", p.seconds},
+                     {"seed", p.seed},
+                     {"model", p.model},
+                     {"density_note", "log-densities are relative to the first keyframe, of the tempered density exp(alpha * log p); "
+                                      "the score is the deterministic one at the timestep"}};
+    if (!p.retiming.empty()) j["retiming"] = p.retiming;
+    if (!p.warnings.empty()) j["warnings"] = p.warnings;
+    return j;
+}
+
+void checkExportTargets(const ImagePathExport& e) {
+    if (e.folder.empty()) throw InputError("no output folder given");
+    if (fs::exists(e.folder) && !fs::is_directory(e.folder)) throw InputError("output folder " + e.folder.string() + " is a file");
+    const fs::path existing = fs::exists(e.folder) ? e.folder : (e.folder.parent_path().empty() ? fs::path(".") : e.folder.parent_path());
+    if (!fs::is_directory(existing)) throw InputError("output folder " + e.folder.string() + ": its parent folder does not exist");
+    if (::access(existing.c_str(), W_OK) != 0) throw InputError("output folder " + e.folder.string() + " is not writable");
+    checkParent(e.json, "JSON file");
+    checkParent(e.latents, "latents file");
+    checkParent(e.gif, "GIF file");
+    checkParent(e.mp4, "MP4 file");
+    if (!(e.animation.fps > 0 && e.animation.fps <= 100)) throw InputError("frames per second must lie in (0, 100]");
+    if (e.animation.hold < 0 || e.animation.hold > 100) throw InputError("frames held at a keyframe must lie in 0 … 100");
+    if (e.animation.width < 0 || e.animation.height < 0 || e.animation.width > 8192 || e.animation.height > 8192)
+        throw InputError("an output size must lie within 1 … 8192 on each side");
+}
+
+void exportImagePath(const ImagePath& p, const ImagePathExport& e) {
+    checkExportTargets(e);
+    ensureFolder(e.folder);
+    const fs::path stage = e.folder / (".partial-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(stage, ec);
+    try {
+        ensureFolder(stage / "baseline");
+        const std::vector<RgbImage> frames = imagesOf(p.frames), baseline = imagesOf(p.baselineFrames);
+        std::vector<std::pair<fs::path, fs::path>> moves;  // staged → final
+        for (size_t i = 0; i < frames.size(); ++i) {
+            const std::string name = frameFileName(static_cast<int>(i));
+            writePng(stage / name, frames[i]);
+            writePng(stage / "baseline" / name, baseline[i]);
+            moves.emplace_back(stage / name, e.folder / name);
+            moves.emplace_back(stage / "baseline" / name, e.folder / "baseline" / name);
+        }
+        std::vector<RgbImage> both = frames;
+        both.insert(both.end(), baseline.begin(), baseline.end());
+        writePng(stage / "strip.png", tileImages(both, static_cast<int>(frames.size())));
+        moves.emplace_back(stage / "strip.png", e.folder / "strip.png");
+        const std::vector<RgbImage> sequence = animationSequence(frames, p.keyframes, e.animation);
+        if (!e.gif.empty()) writeGif(stage / "animation.gif", sequence, e.animation), moves.emplace_back(stage / "animation.gif", e.gif);
+        if (!e.mp4.empty()) writeMp4(stage / "animation.mp4", sequence, e.animation), moves.emplace_back(stage / "animation.mp4", e.mp4);
+        if (!e.latents.empty()) {
+            saveTensors(stage / "latents.safetensors", {{"path", p.latents}, {"baseline", p.baselineLatents}},
+                        {{"timestep", std::to_string(p.timestep)}, {"alpha", std::to_string(p.alpha)}, {"noise_level", std::to_string(p.noiseLevel)},
+                         {"sphere_radius", std::to_string(p.radius)}});
+            moves.emplace_back(stage / "latents.safetensors", e.latents);
+        }
+        if (!e.json.empty()) {
+            writeFileAtomically(stage / "path.json", imagePathJson(p).dump(2) + "\n");
+            moves.emplace_back(stage / "path.json", e.json);
+        }
+        ensureFolder(e.folder / "baseline");
+        for (const auto& [from, to] : moves) moveInto(from, to);
+    } catch (...) {
+        fs::remove_all(stage, ec);
+        throw;
+    }
+    fs::remove_all(stage, ec);
+}
+
+}  // namespace geo

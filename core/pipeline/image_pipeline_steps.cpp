@@ -1,0 +1,179 @@
+#include "pipeline/image_pipeline_steps.h"
+
+#include <ATen/ATen.h>
+#include <cmath>
+
+#include "common/errors.h"
+#include "diagnostics/latent_path_measures.h"
+#include "diffusion/ddim.h"
+
+namespace geo::pipeline {
+
+PathConditioning Keyframes::pair(int p) const {
+    if (contexts.empty()) return {};
+    return {contexts[static_cast<size_t>(p)], contexts[static_cast<size_t>(p) + 1], negative};
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int gridStepsUpTo(const DiffusionModel& model, int timestep, int ddimSteps) {
+    int n = 0;
+    for (int t : model.schedule().ddimTimesteps(ddimSteps)) n += t <= timestep;
+    return n;
+}
+
+at::Tensor rowsToLatents(const Points& rows, const DiffusionModel& model) { return pointsToLatents(rows, model.latentShape()); }
+
+void checkPipelineOptions(const ImagePipelineOptions& o, int images) {
+    if (images < 2) throw InputError("a path needs at least two images (got " + std::to_string(images) + ")");
+    if (!(o.noiseLevel > 0 && o.noiseLevel < 1)) throw InputError("the noise level must lie in (0, 1), not " + std::to_string(o.noiseLevel));
+    if (o.framesPerPair < 2 || o.framesPerPair > 1025) throw InputError("frames per pair of images must lie in 2 … 1025");
+    if (o.ddimSteps < 2 || o.ddimSteps > 1000) throw InputError("DDIM steps must lie in 2 … 1000");
+    if (static_cast<int>(o.prompts.size()) > images)
+        throw InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(images) + " images: give one, or one per image");
+    if (o.prompts.size() > 1 && static_cast<int>(o.prompts.size()) != images)
+        throw InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(images) + " images: give one, or one per image");
+}
+
+Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
+                           const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
+    checkPipelineOptions(o, static_cast<int>(images.size(0)));
+    if (!model->textConditioned() && !o.prompts.empty()) throw InputError(model->describe() + " takes no text prompt");
+    Keyframes k;
+    k.timestep = model->schedule().timestepForNoiseLevel(o.noiseLevel, o.ddimSteps);
+    const int64_t n = images.size(0);
+    if (progress) progress({"encode", 0, 1, 0, 1, nullptr});
+    const at::Tensor clean = model->encode(images);
+    control.throwIfCancelled();
+    at::Tensor context;
+    if (model->textConditioned()) {
+        for (int64_t i = 0; i < n; ++i)
+            k.contexts.push_back(model->textEmbedding(o.prompts.empty() ? std::string() : o.prompts[o.prompts.size() == 1 ? 0 : static_cast<size_t>(i)]));
+        k.negative = model->textEmbedding(o.negative);
+        context = at::cat(k.contexts);
+    }
+    if (progress) progress({"encode", 0, 1, 1, 1, nullptr});
+    const ConditionedEpsilon eps(model, context);
+    const at::Tensor inverted = ddimInvert(eps, model->schedule(), clean, k.timestep, o.ddimSteps, control, [&](int done, int total) {
+        if (progress) progress({"invert", 0, 1, done, total, nullptr});
+    });
+    k.points = latentsToPoints(inverted);
+    if (!k.points.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
+    k.radius = k.points.rowwise().norm().mean();
+    for (Eigen::Index i = 0; i < k.points.rows(); ++i) k.points.row(i) *= k.radius / k.points.row(i).norm();
+    out.model = model->describe();
+    out.noiseLevel = o.noiseLevel;
+    out.timestep = k.timestep;
+    out.alpha = o.solver.alpha;
+    out.radius = k.radius;
+    out.seed = o.seed;
+    out.solver = latentBvpMethodName(o.solver.method);
+    out.evaluationsPerLevel.assign(static_cast<size_t>(o.solver.levels), 0);
+    out.unetEvaluations += n * gridStepsUpTo(*model, k.timestep, o.ddimSteps);
+    return k;
+}
+
+ModelPathScore pairScore(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o) {
+    ScoreOptions so;
+    so.timestep = k.timestep;
+    so.jitterRange = o.jitterRange;
+    so.seed = o.seed * 7919ULL + static_cast<uint64_t>(pair);
+    return ModelPathScore(model, so, k.pair(pair));
+}
+
+LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o,
+                          const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
+    const ModelPathScore score = pairScore(model, k, pair, o);
+    LatentBvpOptions so = o.solver;
+    so.radius = k.radius;
+    const int pairs = static_cast<int>(k.points.rows()) - 1;
+    LatentBvpResult r = solveLatentBvp(score, k.points.row(pair).transpose(), k.points.row(pair + 1).transpose(), so, control,
+                                       [&](const LatentBvpSnapshot& s) {
+                                           if (progress) progress({"solve", pair, pairs, s.iteration, so.maxIterations, &s});
+                                       });
+    out.iterations += r.iterations;
+    out.unetEvaluations += r.evaluations;
+    for (size_t l = 0; l < r.evaluationsPerLevel.size() && l < out.evaluationsPerLevel.size(); ++l) out.evaluationsPerLevel[l] += r.evaluationsPerLevel[l];
+    return r;
+}
+
+at::Tensor decodeFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
+                        const std::vector<FrameSource>& sources, int ddimSteps, const SolveControl& control, const PipelineCallback& progress,
+                        long long& evaluations) {
+    at::Tensor context;
+    if (!k.contexts.empty()) {
+        std::vector<at::Tensor> rows;
+        for (const FrameSource& s : sources) rows.push_back(k.pair(s.pair).at(std::clamp(s.localT, 0.0, 1.0)));
+        context = at::cat(rows);
+    }
+    const ConditionedEpsilon eps(model, context);
+    evaluations += latents.rows() * gridStepsUpTo(*model, k.timestep, ddimSteps);
+    const at::Tensor clean = ddimSample(eps, model->schedule(), rowsToLatents(latents, *model), k.timestep, ddimSteps, control, [&](int done, int total) {
+        if (progress) progress({"decode", 0, 1, done, total, nullptr});
+    });
+    control.throwIfCancelled();
+    const at::Tensor images = model->decode(clean);
+    if (!at::isfinite(images).all().item<bool>()) throw InputError("the model decoded non-finite frames");
+    return images;
+}
+
+namespace {
+
+// Scores of rows from their pairs' deterministic estimators, one call per pair.
+Points scoresOf(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents, const std::vector<FrameSource>& sources,
+                const ImagePipelineOptions& o, const SolveControl& control) {
+    Points s(latents.rows(), latents.cols());
+    const int pairs = static_cast<int>(k.points.rows()) - 1;
+    for (int p = 0; p < pairs; ++p) {
+        std::vector<Eigen::Index> rows;
+        std::vector<double> ts;
+        for (size_t i = 0; i < sources.size(); ++i)
+            if (sources[i].pair == p) rows.push_back(static_cast<Eigen::Index>(i)), ts.push_back(std::clamp(sources[i].localT, 0.0, 1.0));
+        if (rows.empty()) continue;
+        Points x(static_cast<Eigen::Index>(rows.size()), latents.cols());
+        for (size_t i = 0; i < rows.size(); ++i) x.row(static_cast<Eigen::Index>(i)) = latents.row(rows[i]);
+        const Points sp = pairScore(model, k, p, o).score(x, ts, PathScore::kDeterministic, control);
+        for (size_t i = 0; i < rows.size(); ++i) s.row(rows[i]) = sp.row(static_cast<Eigen::Index>(i));
+    }
+    if (!s.allFinite()) throw InputError("the model's score is not finite along the path");
+    return s;
+}
+
+}  // namespace
+
+PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
+                          const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control) {
+    const LatentPathMeasures m = measureLatentPath(latents, scoresOf(model, k, latents, sources, o, control), o.solver.alpha, o.solver.sphere);
+    PathNumbers n;
+    n.logDensity.assign(m.logDensity.data(), m.logDensity.data() + m.logDensity.size());
+    n.logLength = m.logLength;
+    return n;
+}
+
+void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const DyadicSlerpPath& path,
+                      const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline) {
+    std::vector<double> ts = path.knots();
+    ts = std::vector<double>(ts.begin() + 1, ts.end() - 1);
+    if (ts.empty()) return;
+    DyadicSlerpPath slerpPath(path.position(0), path.position(1));
+    for (double t : ts) slerpPath.set(t, slerp(path.position(0), path.position(1), t));
+    const ModelPathScore score = pairScore(model, k, pair, o);
+    for (auto [p, out] : {std::pair{&path, &geodesic}, {&slerpPath, &baseline}}) {
+        const Points x = p->positions(ts);
+        const ElTerms e = elTerms(x, p->velocities(ts), p->accelerations(ts), score.score(x, ts, PathScore::kDeterministic, control), o.solver.alpha,
+                                  o.solver.sphere);
+        out->insert(out->end(), e.ratio.data(), e.ratio.data() + e.ratio.size());
+    }
+}
+
+void setResidual(PathNumbers& n, const std::vector<double>& ratios) {
+    if (ratios.empty()) return;
+    double sum = 0, mx = 0;
+    for (double r : ratios) sum += r, mx = std::max(mx, r);
+    n.residualMean = sum / static_cast<double>(ratios.size());
+    n.residualMax = mx;
+}
+
+}  // namespace geo::pipeline

@@ -1,0 +1,299 @@
+// The image pipeline (core/pipeline) end to end: on an exact ε-model (a Gaussian mixture in a
+// 1 024-dimensional latent, ε = −σ_t ∇log p_t in closed form, so the pipeline's score must equal
+// the exact score), on the shipped model (two rendered scenes, a short solve, frames written and
+// read back by independent readers), and on the tiny Stable Diffusion fixtures (prompts per image,
+// the published estimator with its jitter).
+#include <QImageReader>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/videoio.hpp>
+#include <torch/torch.h>
+
+#include "diagnostics/latent_path_measures.h"
+#include "diffusion/diffusion_model.h"
+#include "nn/image_tensor.h"
+#include "nn/state_dict.h"
+#include "pipeline/image_path_export.h"
+#include "pipeline/image_pipeline.h"
+#include "pipeline/model_path_score.h"
+#include "safetensors/safetensors.h"
+#include "scenes/scene.h"
+#include "sd/sd_model.h"
+#include "sd_fixture_model.h"
+
+using namespace geo;
+
+namespace {
+
+// Data x₀ ~ Σ w_k N(μ_k, s² I) in 4×16×16: at level t the marginal is Σ w_k N(√ᾱ μ_k, (ᾱ s² + σ²) I),
+// so ε(x, t) = −σ ∇log p_t(x) exactly. Images are not its business: encode/decode are plain reshapes.
+class MixtureNetworks final : public LatentNetworks {
+public:
+    MixtureNetworks(std::vector<at::Tensor> means, double var) : means_(std::move(means)), var_(var) {}
+    at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const override {
+        const double ab = schedule_.alphaBar(static_cast<int>(steps[0].item<int64_t>())), sigma = std::sqrt(1 - ab);
+        return -sigma * score(xt.to(torch::kDouble), ab).to(xt.scalar_type());
+    }
+    at::Tensor score(const at::Tensor& x, double ab) const {
+        const double v = ab * var_ + (1 - ab);
+        std::vector<at::Tensor> logits, diffs;
+        for (const at::Tensor& m : means_) {
+            const at::Tensor d = std::sqrt(ab) * m.to(torch::kDouble) - x;
+            diffs.push_back(d);
+            logits.push_back(-0.5 * d.pow(2).flatten(1).sum(1) / v);
+        }
+        const at::Tensor w = torch::softmax(torch::stack(logits, 1), 1);
+        at::Tensor s = torch::zeros_like(x);
+        for (size_t k = 0; k < means_.size(); ++k) s += w.select(1, static_cast<int64_t>(k)).view({-1, 1, 1, 1}) * diffs[k] / v;
+        return s;
+    }
+    at::Tensor logDensity(const at::Tensor& x, double ab) const {  // up to a constant
+        const double v = ab * var_ + (1 - ab);
+        std::vector<at::Tensor> logits;
+        for (const at::Tensor& m : means_) logits.push_back(-0.5 * (std::sqrt(ab) * m.to(torch::kDouble) - x).pow(2).flatten(1).sum(1) / v);
+        return torch::logsumexp(torch::stack(logits, 1), 1);
+    }
+    at::Tensor encode(const at::Tensor& images) const override { return torch::adaptive_avg_pool2d(images, {16, 16}).repeat({1, 2, 1, 1}).slice(1, 0, 4); }
+    at::Tensor decode(const at::Tensor& latents) const override { return torch::upsample_nearest2d(latents.slice(1, 0, 3), {64, 64}).clamp(-1, 1); }
+    c10::Device device() const override { return torch::kCPU; }
+    c10::ScalarType dtype() const override { return torch::kFloat; }
+
+private:
+    std::vector<at::Tensor> means_;
+    double var_;
+    DiscreteSchedule schedule_;
+};
+
+std::filesystem::path shippedModel() { return qEnvironmentVariable("GEODESIC_MODEL_DIR").toStdString(); }
+
+at::Tensor scenes(std::vector<uint64_t> seeds) {
+    std::vector<RgbImage> images;
+    for (uint64_t s : seeds) images.push_back(renderScene(randomScene(s)));
+    return imagesToTensor(images);
+}
+
+// A short but complete solve: two levels of 30 iterations.
+ImagePipelineOptions quick(const DiffusionModel& model) {
+    ImagePipelineOptions o = defaultPipelineOptions(model);
+    o.solver.levels = 2;
+    o.solver.iterationsPerLevel = 30;
+    o.solver.maxIterations = 60;
+    o.framesPerPair = 5;
+    return o;
+}
+
+}  // namespace
+
+class TestImagePipeline : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { useAllCoresForTorch(); }
+
+    // The pipeline's score of an exact ε-model is the exact score at τ*, and the solved path is
+    // shorter than the slerp in the exact tempered density (measured here, from the exact log p).
+    void exactModelScoreAndShorterPath() {
+        std::vector<at::Tensor> means;
+        for (int k = 0; k < 3; ++k) means.push_back(torch::randn({4, 16, 16}, at::detail::createCPUGenerator(100 + k)) * 1.5);
+        auto nets = std::make_unique<MixtureNetworks>(means, 0.3);
+        const MixtureNetworks* exact = nets.get();
+        ModelDescription d;
+        d.name = "exact mixture";
+        auto model = std::make_shared<DiffusionModel>(std::move(nets), d, 64);
+        const int tau = 581;
+        const double ab = model->schedule().alphaBar(tau);
+        const ModelPathScore score(model, {tau, 0, 0, 10});
+        QCOMPARE(score.dim(), 1024);
+        const at::Tensor x = torch::randn({3, 4, 16, 16}, at::detail::createCPUGenerator(7)).to(torch::kDouble);
+        const Points s = score.score(latentsToPoints(x), {0, 0.5, 1}, PathScore::kDeterministic, {});
+        const Points want = latentsToPoints(exact->score(x, ab));
+        // float32 network arithmetic: 1e-4 relative.
+        QVERIFY2((s - want).norm() < 1e-4 * want.norm(), qPrintable(QString::number((s - want).norm() / want.norm())));
+
+        // Endpoints near two means (noised to τ*), solved on the sphere with α = 1 (the exact score).
+        const Eigen::VectorXd a = latentsToPoints(std::sqrt(ab) * means[0].unsqueeze(0)).row(0).transpose();
+        const Eigen::VectorXd b = latentsToPoints(std::sqrt(ab) * means[1].unsqueeze(0)).row(0).transpose();
+        LatentBvpOptions o;
+        o.alpha = 1;
+        const LatentBvpResult r = solveLatentBvp(score, a, b, o);
+        std::vector<double> t;
+        for (int i = 0; i <= 64; ++i) t.push_back(i / 64.0);
+        DyadicSlerpPath slerpPath(r.path.position(0), r.path.position(1));
+        const auto exactLogLength = [&](const Points& p) {  // the polyline's length with the exact log p (relative)
+            const at::Tensor lp = exact->logDensity(pointsToLatents(p, {4, 16, 16}).to(torch::kDouble), ab);
+            Eigen::VectorXd l(p.rows());
+            for (Eigen::Index i = 0; i < p.rows(); ++i) l[i] = lp[i].item<double>() - lp[0].item<double>();
+            double best = -INFINITY, sum = 0;
+            std::vector<double> terms;
+            for (Eigen::Index i = 0; i + 1 < p.rows(); ++i) terms.push_back(std::log((p.row(i + 1) - p.row(i)).norm()) - 0.5 * (l[i] + l[i + 1])), best = std::max(best, terms.back());
+            for (double v : terms) sum += std::exp(v - best);
+            return best + std::log(sum);
+        };
+        const double ours = exactLogLength(r.path.positions(t)), baseline = exactLogLength(slerpPath.positions(t));
+        qInfo("exact log lengths: geodesic %.4f, slerp %.4f", ours, baseline);
+        QVERIFY(ours < baseline);
+    }
+
+    void shippedModelInterpolatesTwoScenes() {
+        const auto model = DiffusionModel::load(shippedModel());
+        const at::Tensor images = scenes({1000000000, 1000000001});
+        ImagePipelineOptions o = quick(*model);
+        o.jitterRange = 100;  // the stochastic score: determinism must come from the seed
+        o.seed = 3;
+        int snapshots = 0, lastLevel = 0;
+        const ImagePath r = interpolateImages(model, images, o, {}, [&](const PipelineProgress& p) {
+            if (p.solver) ++snapshots, lastLevel = p.solver->level;
+        });
+        QCOMPARE(snapshots, 60);
+        QCOMPARE(lastLevel, 2);
+        QCOMPARE(static_cast<int>(r.t.size()), 5);
+        QCOMPARE(r.keyframes, (std::vector<int>{0, 4}));
+        QCOMPARE(r.frames.size(0), 5);
+        QCOMPARE(r.timestep, 581);
+        // The endpoints reconstruct the inputs (the DDIM round trip at 581 is ~35 dB on held-out scenes;
+        // the sphere rescaling moves each endpoint a little).
+        for (int k : {0, 1}) {
+            const double db = psnr(r.frames[k == 0 ? 0 : 4], images[k]);
+            qInfo("endpoint %d: %.2f dB", k, db);
+            QVERIFY(db > 25);
+        }
+        // Every latent on the sphere, the baseline's too; densities start at 0.
+        for (const at::Tensor& l : {r.latents, r.baselineLatents})
+            for (int64_t i = 0; i < l.size(0); ++i) QVERIFY(std::abs(l[i].norm().item<double>() - r.radius) < 1e-4 * r.radius);
+        QCOMPARE(r.path.logDensity.front(), 0.0);
+        QVERIFY(std::isfinite(r.path.logLength) && std::isfinite(r.baseline.logLength));
+        // Same seed, same frames, bit for bit.
+        const ImagePath again = interpolateImages(model, images, o);
+        QVERIFY(torch::equal(again.frames, r.frames));
+        QVERIFY(torch::equal(again.latents, r.latents));
+
+        // Export, read back by independent readers.
+        QTemporaryDir dir;
+        ImagePathExport e;
+        e.folder = dir.filePath("out").toStdString();
+        e.json = dir.filePath("path.json").toStdString();
+        e.latents = dir.filePath("latents.safetensors").toStdString();
+        e.gif = dir.filePath("a.gif").toStdString();
+        e.mp4 = dir.filePath("a.mp4").toStdString();
+        e.animation.hold = 2;
+        e.animation.pingPong = true;
+        e.animation.loop = true;
+        e.animation.width = 96;
+        e.animation.height = 96;
+        exportImagePath(r, e);
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(QImage(dir.filePath(QString("out/frame_%1.png").arg(i, 3, 10, QChar('0')))).size() == QSize(64, 64));
+            QVERIFY(QFile::exists(dir.filePath(QString("out/baseline/frame_%1.png").arg(i, 3, 10, QChar('0')))));
+        }
+        QCOMPARE(QImage(dir.filePath("out/strip.png")).height(), 2 * 64 + 2);
+        // 5 frames, keyframes held twice more: 9; ping-pong adds 7 back.
+        QImageReader gif(dir.filePath("a.gif"));
+        QCOMPARE(gif.imageCount(), 16);
+        QCOMPARE(gif.size(), QSize(96, 96));
+        QCOMPARE(gif.loopCount(), -1);  // forever
+        cv::VideoCapture mp4(dir.filePath("a.mp4").toStdString());
+        QVERIFY(mp4.isOpened());
+        int count = 0;
+        cv::Mat f;
+        while (mp4.read(f)) ++count, QCOMPARE(f.cols, 96);
+        QCOMPARE(count, 16);
+        std::ifstream js(dir.filePath("path.json").toStdString());
+        const nlohmann::json j = nlohmann::json::parse(js);
+        for (const char* key : {"frames", "t", "keyframes", "noise_level", "timestep", "alpha", "sphere_radius", "length", "log_density", "residual",
+                                "baseline_length", "baseline_log_density", "iterations", "unet_evaluations", "seconds", "seed", "model"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j["frames"].size(), size_t{5});
+        const SafetensorsFile lat(e.latents);
+        QCOMPARE(lat.at("path").shape, (std::vector<int64_t>{5, 4, 16, 16}));
+        QCOMPARE(lat.at("baseline").shape, (std::vector<int64_t>{5, 4, 16, 16}));
+        QCOMPARE(lat.metadata().at("timestep"), std::string("581"));
+        QVERIFY(QDir(dir.filePath("out")).entryList(QDir::Hidden | QDir::Dirs | QDir::NoDotAndDotDot).filter(QRegularExpression("partial")).isEmpty());
+    }
+
+    void threeImagesMakeOneChain() {
+        const auto model = DiffusionModel::load(shippedModel());
+        ImagePipelineOptions o = quick(*model);
+        o.solver.maxIterations = 20;
+        o.solver.iterationsPerLevel = 10;
+        const ImagePath r = interpolateImages(model, scenes({5, 6, 7}), o);
+        QCOMPARE(static_cast<int>(r.t.size()), 9);
+        QCOMPARE(r.keyframes, (std::vector<int>{0, 4, 8}));
+        QCOMPARE(r.t[4], 1.0);
+        QCOMPARE(r.t[8], 2.0);
+        QCOMPARE(r.iterations, 40);
+    }
+
+    void extrapolationContinuesPastTheLastImage() {
+        const auto model = DiffusionModel::load(shippedModel());
+        ImagePipelineOptions o = quick(*model);
+        ExtrapolationOptions x;
+        x.past = ExtrapolationSide::Both;
+        x.frames = 3;
+        x.stepsPerFrame = 2;
+        x.length = 0.3;
+        const ImagePath r = extrapolateImages(model, scenes({11, 12}), o, x);
+        QCOMPARE(static_cast<int>(r.t.size()), 3 + 5 + 3);
+        QCOMPARE(r.keyframes, (std::vector<int>{3, 7}));
+        QVERIFY(std::abs(r.t.front() + 0.3) < 1e-12 && std::abs(r.t.back() - 1.3) < 1e-12);
+        QCOMPARE(r.path.logDensity[3], 0.0);  // relative to the first keyframe
+        for (int64_t i = 0; i < r.latents.size(0); ++i) QVERIFY(std::abs(r.latents[i].norm().item<double>() - r.radius) < 1e-4 * r.radius);
+    }
+
+    void cancelStopsWithinATenthOfASecond() {
+        const auto model = DiffusionModel::load(shippedModel());
+        std::atomic<bool> cancel{false};
+        std::chrono::steady_clock::time_point raised;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, interpolateImages(model, scenes({1, 2}), defaultPipelineOptions(*model), SolveControl{&cancel},
+                                                               [&](const PipelineProgress& p) {
+                                                                   if (p.solver && p.solver->iteration == 150 && !cancel) raised = std::chrono::steady_clock::now(), cancel = true;
+                                                               }));
+        qInfo("cancel honoured after %.1f ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - raised).count());
+    }
+
+    void badInputsAreRefused() {
+        const auto model = DiffusionModel::load(shippedModel());
+        ImagePipelineOptions o = quick(*model);
+        QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1}), o));
+        o.noiseLevel = 1.2;
+        QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));
+        o = quick(*model);
+        o.framesPerPair = 1;
+        QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));
+        o = quick(*model);
+        o.prompts = {"a cube"};
+        QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));  // the shipped model takes no text
+    }
+
+    // Stable Diffusion's path: prompts per image, the published estimator (conditional and negative
+    // rows, jitter), per-frame conditions in the decode. Tiny random networks: only the mechanics.
+    void tinyStableDiffusionWithPrompts() {
+        QTemporaryDir dir;
+        assembleTinySd(dir.filePath("sd").toStdString());
+        const auto model = loadStableDiffusion(dir.filePath("sd").toStdString(), ComputeOptions{"cpu", "float32", 64}, {});
+        ImagePipelineOptions o = quick(*model);
+        QCOMPARE(o.jitterRange, 100);
+        QCOMPARE(o.solver.alpha, 0.002);
+        o.prompts = {"a red cube", "a blue sphere"};
+        o.solver.maxIterations = 10;
+        o.solver.iterationsPerLevel = 5;
+        const ImagePath r = interpolateImages(model, scenes({1, 2}), o);
+        QCOMPARE(r.frames.size(0), 5);
+        QVERIFY(at::isfinite(r.frames).all().item<bool>());
+        // Two network rows per point (conditional and negative) in the solver.
+        QCOMPARE(r.evaluationsPerLevel[0] + r.evaluationsPerLevel[1], 2LL * (5 * 1 + 5 * 3));
+        o.prompts = {"a", "b", "c"};
+        QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));
+        // The per-call condition does not touch the model's default one.
+        const at::Tensor z = torch::randn({2, 4, 8, 8}, at::detail::createCPUGenerator(1));
+        const at::Tensor before = model->epsilon(z, 500);
+        model->epsilonWith(z, 500, model->textEmbedding("something else"));
+        QVERIFY(torch::equal(model->epsilon(z, 500), before));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestImagePipeline)
+#include "test_image_pipeline.moc"
