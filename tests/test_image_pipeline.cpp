@@ -97,15 +97,22 @@ private Q_SLOTS:
     // The pipeline's score of an exact ε-model is the exact score at τ*, and the solved path is
     // shorter than the slerp in the exact tempered density (measured here, from the exact log p).
     void exactModelScoreAndShorterPath() {
-        std::vector<at::Tensor> means;
-        for (int k = 0; k < 3; ++k) means.push_back(torch::randn({4, 16, 16}, at::detail::createCPUGenerator(100 + k)) * 1.5);
+        // Noised means: two endpoints and a bridge off their great circle, at the sphere's radius.
+        const int tau = 581;
+        const double ab = DiscreteSchedule().alphaBar(tau);
+        auto gen = at::detail::createCPUGenerator(100);
+        const at::Tensor m1 = torch::randn({4, 16, 16}, gen) * 0.15, m2 = torch::randn({4, 16, 16}, gen) * 0.15;
+        at::Tensor n = torch::randn({4, 16, 16}, gen);
+        for (const at::Tensor& u : {m1, m2}) n -= (n * u).sum() / (u * u).sum() * u;  // roughly orthogonal to both
+        const double radius = 0.5 * (m1.norm().item<double>() + m2.norm().item<double>());
+        const at::Tensor mid = (m1 + m2) / (m1 + m2).norm() * radius;
+        const at::Tensor bridge = (mid + n / n.norm() * 1.2) / (mid + n / n.norm() * 1.2).norm() * radius;
+        std::vector<at::Tensor> means{m1 / std::sqrt(ab), m2 / std::sqrt(ab), bridge / std::sqrt(ab)};
         auto nets = std::make_unique<MixtureNetworks>(means, 0.3);
         const MixtureNetworks* exact = nets.get();
         ModelDescription d;
         d.name = "exact mixture";
         auto model = std::make_shared<DiffusionModel>(std::move(nets), d, 64);
-        const int tau = 581;
-        const double ab = model->schedule().alphaBar(tau);
         const ModelPathScore score(model, {tau, 0, 0, 10});
         QCOMPARE(score.dim(), 1024);
         const at::Tensor x = torch::randn({3, 4, 16, 16}, at::detail::createCPUGenerator(7)).to(torch::kDouble);
@@ -114,11 +121,11 @@ private Q_SLOTS:
         // float32 network arithmetic: 1e-4 relative.
         QVERIFY2((s - want).norm() < 1e-4 * want.norm(), qPrintable(QString::number((s - want).norm() / want.norm())));
 
-        // Endpoints near two means (noised to τ*), solved on the sphere with α = 1 (the exact score).
-        const Eigen::VectorXd a = latentsToPoints(std::sqrt(ab) * means[0].unsqueeze(0)).row(0).transpose();
-        const Eigen::VectorXd b = latentsToPoints(std::sqrt(ab) * means[1].unsqueeze(0)).row(0).transpose();
+        // Endpoints at two noised means, solved on the sphere with α = 1 (the exact score).
+        const Eigen::VectorXd a = latentsToPoints(m1.unsqueeze(0)).row(0).transpose(), b = latentsToPoints(m2.unsqueeze(0)).row(0).transpose();
         LatentBvpOptions o;
         o.alpha = 1;
+        o.method = LatentBvpMethod::Implicit;
         const LatentBvpResult r = solveLatentBvp(score, a, b, o);
         std::vector<double> t;
         for (int i = 0; i <= 64; ++i) t.push_back(i / 64.0);
@@ -135,7 +142,7 @@ private Q_SLOTS:
         };
         const double ours = exactLogLength(r.path.positions(t)), baseline = exactLogLength(slerpPath.positions(t));
         qInfo("exact log lengths: geodesic %.4f, slerp %.4f", ours, baseline);
-        QVERIFY(ours < baseline);
+        QVERIFY(ours < baseline - 0.1);  // at least 10% shorter
     }
 
     void shippedModelInterpolatesTwoScenes() {
@@ -199,7 +206,10 @@ private Q_SLOTS:
         QVERIFY(mp4.isOpened());
         int count = 0;
         cv::Mat f;
-        while (mp4.read(f)) ++count, QCOMPARE(f.cols, 96);
+        while (mp4.read(f)) {
+            ++count;
+            QCOMPARE(f.cols, 96);
+        }
         QCOMPARE(count, 16);
         std::ifstream js(dir.filePath("path.json").toStdString());
         const nlohmann::json j = nlohmann::json::parse(js);
@@ -280,11 +290,14 @@ private Q_SLOTS:
         o.prompts = {"a red cube", "a blue sphere"};
         o.solver.maxIterations = 10;
         o.solver.iterationsPerLevel = 5;
-        const ImagePath r = interpolateImages(model, scenes({1, 2}), o);
+        long long points = 0;
+        const ImagePath r = interpolateImages(model, scenes({1, 2}), o, {}, [&](const PipelineProgress& p) {
+            if (p.solver) points += static_cast<long long>(p.solver->evaluatedT.size());
+        });
         QCOMPARE(r.frames.size(0), 5);
         QVERIFY(at::isfinite(r.frames).all().item<bool>());
         // Two network rows per point (conditional and negative) in the solver.
-        QCOMPARE(r.evaluationsPerLevel[0] + r.evaluationsPerLevel[1], 2LL * (5 * 1 + 5 * 3));
+        QCOMPARE(r.evaluationsPerLevel[0] + r.evaluationsPerLevel[1], 2 * points);
         o.prompts = {"a", "b", "c"};
         QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));
         // The per-call condition does not touch the model's default one.
