@@ -1,6 +1,8 @@
 // geodesic-cli as scripts call it: each command on a small input, and each kind of bad input
 // ending in one line on standard error and exit status 2.
 #include <QImage>
+#include <QImageReader>
+#include <csignal>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -172,6 +174,83 @@ private Q_SLOTS:
         QVERIFY(z.find("latent") && z.find("clean_latent"));
         QCOMPARE(z.find("latent")->shape, (std::vector<int64_t>{1, 4, 16, 16}));
         QCOMPARE(z.metadata().at("timestep"), std::string("581"));
+    }
+    // interpolate / extrapolate on the shipped model, short solves: the contract's files and keys.
+    void interpolateAndExtrapolate() {
+        QTemporaryDir dir;
+        QCOMPARE(cli({"scenes", "--count", "3", "--seed", "1000000200", "--out", dir.filePath("in")}).code, 0);
+        const QString a = dir.filePath("in/scene_00000.png"), b = dir.filePath("in/scene_00001.png"), c = dir.filePath("in/scene_00002.png");
+        const Run r = cli({"interpolate", a, b, c, "--out", dir.filePath("out"), "--frames", "5", "--iterations", "20", "--levels", "2", "--json",
+                           dir.filePath("p.json"), "--latents", dir.filePath("p.safetensors"), "--gif", dir.filePath("p.gif"), "--mp4",
+                           dir.filePath("p.mp4"), "--hold", "1", "--retime"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(r.out.contains("length ratio geodesic/baseline"));
+        for (int i = 0; i < 9; ++i) QVERIFY(QFile::exists(dir.filePath(QString("out/frame_%1.png").arg(i, 3, 10, QChar('0')))));
+        QVERIFY(!QFile::exists(dir.filePath("out/frame_009.png")));
+        std::ifstream f(dir.filePath("p.json").toStdString());
+        const nlohmann::json j = nlohmann::json::parse(f);
+        QCOMPARE(j["keyframes"], nlohmann::json({0, 4, 8}));
+        QCOMPARE(j["timestep"].get<int>(), 581);
+        QVERIFY(j.contains("retiming") && j["retiming"].get<std::string>().find("SSIM") != std::string::npos);
+        QVERIFY(j["baseline_length"].get<double>() > 0 && j["length"].get<double>() > 0);
+        QCOMPARE(geo::SafetensorsFile(dir.filePath("p.safetensors").toStdString()).at("path").shape, (std::vector<int64_t>{9, 4, 16, 16}));
+        QCOMPARE(QImageReader(dir.filePath("p.gif")).imageCount(), 9 + 3);
+
+        const Run x = cli({"extrapolate", a, b, "--out", dir.filePath("ext"), "--past", "both", "--frames", "2", "--pair-frames", "5", "--iterations",
+                           "10", "--levels", "1", "--length", "0.25", "--json", dir.filePath("x.json")});
+        QVERIFY2(x.code == 0, x.err.constData());
+        std::ifstream xf(dir.filePath("x.json").toStdString());
+        const nlohmann::json xj = nlohmann::json::parse(xf);
+        QCOMPARE(xj["frames"].size(), size_t{2 + 5 + 2});
+        QCOMPARE(xj["keyframes"], nlohmann::json({2, 6}));
+        QVERIFY(std::abs(xj["t"].back().get<double>() - 1.25) < 1e-9);
+    }
+
+    // Each bad input of interpolate: exit 2, one line naming it, and nothing written.
+    void interpolateBadInputsLeaveNothing() {
+        QTemporaryDir dir;
+        QCOMPARE(cli({"scenes", "--count", "2", "--seed", "1000000300", "--out", dir.filePath("in")}).code, 0);
+        const QString a = dir.filePath("in/scene_00000.png"), b = dir.filePath("in/scene_00001.png"), out = dir.filePath("out");
+        QFile bad(dir.filePath("bad.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a png");
+        bad.close();
+        const std::vector<std::pair<QStringList, QString>> cases = {
+            {{"interpolate", a, "--out", out}, "at least 2 images"},
+            {{"interpolate", a, dir.filePath("bad.png"), "--out", out}, "bad.png: not an image"},
+            {{"interpolate", a, dir.filePath("missing.png"), "--out", out}, "missing.png"},
+            {{"interpolate", a, b, "--out", out, "--noise-level", "1.5"}, "--noise-level must lie in (0, 1)"},
+            {{"interpolate", a, b, "--out", out, "--frames", "1"}, "--frames must be 2 or more"},
+            {{"interpolate", a, b, "--out", "/proc/nope/out"}, "/proc/nope/out"},
+            {{"interpolate", a, b, "--out", out, "--json", "/nonexistent/p.json"}, "/nonexistent"},
+            {{"interpolate", a, b, "--out", out, "--prompt", "x", "y", "z"}, "3 prompts for 2 images"},
+            {{"interpolate", a, b, "--out", out, "--prompt", "a cube"}, "takes no text prompt"},
+            {{"interpolate", a, b, "--out", out, "--size", "0x3"}, "--size"},
+            {{"extrapolate", a, b, a, "--out", out}, "exactly 2 images"},
+            {{"extrapolate", a, b, "--out", out, "--past", "middle"}, "--past"},
+        };
+        for (const auto& [args, expected] : cases) {
+            const Run r = cli(args);
+            const QString err = QString::fromUtf8(r.err).trimmed();
+            QVERIFY2(r.code == 2, qPrintable(args.join(' ') + ": " + err));
+            QVERIFY2(err.contains(expected) && !err.split('\n').last().isEmpty(), qPrintable(err));
+            QVERIFY2(err.split('\n').size() <= 2, qPrintable(err));  // the message, after at most the model's description line
+            QVERIFY(!QDir(out).exists());
+        }
+        // Cancelled in the middle (Ctrl+C): exit 2, says so, leaves no output.
+        QProcess p;
+        p.start(qEnvironmentVariable("GEODESIC_CLI"),
+                {"interpolate", a, b, "--out", out, "--json", dir.filePath("c.json"), "--solver", "published", "--no-early-switch"});
+        p.setReadChannel(QProcess::StandardError);
+        QByteArray err;
+        while (!err.contains("solve") && p.waitForReadyRead(60000)) err += p.readAllStandardError();
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(10000));
+        err += p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(err.trimmed().split('\n').last().contains("cancelled"), err.constData());
+        QVERIFY(!QDir(out).exists() && !QFile::exists(dir.filePath("c.json")));
     }
     void spacetimeCommandsWriteTheContract() {
         // The paper toy: the PF-ODE's energy is the reference's 0.14767 (float64); the geodesic between

@@ -24,8 +24,8 @@ std::atomic<bool> interrupted{false};
 struct ImageOptions {
     ModelOptions model;
     std::vector<std::string> images, prompts;
-    std::string out, json, latents, gif, mp4, size, solver = "published", schedule = "linear", negative;
-    bool negativeGiven = false, alphaGiven = false, jitterGiven = false, retime = false, loop = false, pingPong = false;
+    std::string out, json, latents, gif, mp4, size, solver, schedule = "linear", negative;
+    bool noEarlySwitch = false, negativeGiven = false, alphaGiven = false, jitterGiven = false, retime = false, loop = false, pingPong = false;
     double noiseLevel = 0.6, alpha = 0, fps = 12, learningRate = 0.1;
     int frames = 17, hold = 0, jitter = 0, iterations = 400, levels = 4, ddimSteps = 50;
     uint64_t seed = 0;
@@ -44,9 +44,10 @@ void addShared(CLI::App* c, ImageOptions& o, bool framesArePairs) {
     c->add_option(framesArePairs ? "--frames" : "--pair-frames", o.frames, "frames per pair of images, both images included (default 17)");
     c->add_option("--alpha", o.alpha, "score scale α: ∇log p ≈ α·s (default: 0.02 for the shipped model, 0.002 for Stable Diffusion)")
         ->each([&o](const std::string&) { o.alphaGiven = true; });
-    c->add_option("--solver", o.solver, "published (the reference code's explicit update) or implicit (implicit curvature, length-checked steps)")
+    c->add_option("--solver", o.solver, "implicit (implicit curvature, length-checked steps; default for the shipped model) or published (the reference code's explicit update; default for Stable Diffusion)")
         ->check(CLI::IsMember({"published", "implicit"}));
     c->add_option("--iterations", o.iterations, "iteration budget of the bisection schedule (default 400)");
+    c->add_flag("--no-early-switch", o.noEarlySwitch, "published solver: run every level to its iteration threshold");
     c->add_option("--levels", o.levels, "bisection levels: 1, 3, 7, 15 … control points (default 4)");
     c->add_option("--lr", o.learningRate, "initial learning rate lr0 (default 0.1)");
     c->add_option("--schedule", o.schedule, "learning-rate schedule: linear, constant, cosine, polynomial")
@@ -103,8 +104,9 @@ geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::Diff
     p.ddimSteps = o.ddimSteps;
     if (o.alphaGiven) p.solver.alpha = o.alpha;
     if (o.jitterGiven) p.jitterRange = o.jitter;
-    p.solver.method = geo::parseLatentBvpMethod(o.solver);
+    if (!o.solver.empty()) p.solver.method = geo::parseLatentBvpMethod(o.solver);
     p.solver.maxIterations = o.iterations;
+    p.solver.earlySwitch = !o.noEarlySwitch;
     p.solver.levels = o.levels;
     p.solver.learningRate = o.learningRate;
     p.solver.schedule = geo::parseLearningRateSchedule(o.schedule);
@@ -126,6 +128,7 @@ void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
     if (static_cast<int>(o.prompts.size()) > n)
         throw geo::InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(n) + " images: give one, or one per image");
     geo::checkExportTargets(exportOptions(o));
+    for (const std::string& path : o.images) geo::readImageAsSquare(path, 8);  // InputError naming an unreadable file
 }
 
 at::Tensor readImages(const std::vector<std::string>& paths, int size) {
@@ -189,16 +192,16 @@ int runImageCommand(const ImageOptions& o, int minImages, int maxImages, Run&& b
     interrupted = false;
     auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
     geo::SolveControl control{&interrupted};
-    geo::ImagePath r;
     try {
-        r = body(model, images, pipelineOptions(o, *model), control);
+        const geo::ImagePath r = body(model, images, pipelineOptions(o, *model), control);
+        control.throwIfCancelled();  // a Ctrl+C after the last poll still writes nothing
+        geo::exportImagePath(r, exportOptions(o));
+        std::signal(SIGINT, previous);
+        printSummary(r, o);
     } catch (...) {
         std::signal(SIGINT, previous);
         throw;
     }
-    std::signal(SIGINT, previous);
-    geo::exportImagePath(r, exportOptions(o));
-    printSummary(r, o);
     return 0;
 }
 

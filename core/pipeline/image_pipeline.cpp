@@ -22,8 +22,10 @@ ImagePipelineOptions defaultPipelineOptions(const DiffusionModel& model) {
     if (model.textConditioned()) {
         o.solver.alpha = 0.002;  // the published value for SD 2.1 at noise level 0.6 (§3.5); re-tune per model
         o.jitterRange = 100;
+        o.solver.method = LatentBvpMethod::Published;  // the paper's setting; the implicit solver is measured only without jitter
     } else {
         o.solver.alpha = 0.02;   // the shipped model's sweep, docs/image-geodesics.md
+        o.solver.method = LatentBvpMethod::Implicit;  // shorter paths for fewer evaluations, same document
         o.negative.clear();
     }
     return o;

@@ -104,6 +104,7 @@ struct ImplicitState {
     std::vector<double> t;
     double speed2 = 0;
     bool pending = false;
+    int rejectedInARow = 0;
 };
 
 }  // namespace
@@ -183,9 +184,11 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
                 st.eta *= 0.5;  // the last step lengthened the path: undo it, retry at half the size
                 r.path = st.before;
                 applyImplicit(snap);
-                if (st.eta < 1e-6 * o.implicitStep) nextLevel = true;
+                // Eight halvings in a row (η down 256-fold): this level has converged as far as its score allows.
+                if (++st.rejectedInARow >= 8) nextLevel = true;
             } else {
                 if (st.pending) st.eta *= 1.3;
+                st.rejectedInARow = 0;
                 st.logLength = logLength;
                 st.before = r.path;
                 st.x = x;
@@ -199,9 +202,11 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
         ++i;
         const int levelBefore = level;
         if (nextLevel || i >= o.iterationsPerLevel * level) ++level;
-        if (level != levelBefore) {
+        if (level != levelBefore) {  // new points: the implicit step starts afresh
             st.pending = false;
             st.logLength = INFINITY;
+            st.eta = o.implicitStep;
+            st.rejectedInARow = 0;
         }
         r.iterations = i;
         r.finalLevel = levelBefore;
