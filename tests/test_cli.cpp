@@ -226,6 +226,7 @@ private Q_SLOTS:
             {{"interpolate", a, b, "--out", out, "--prompt", "x", "y", "z"}, "3 prompts for 2 images"},
             {{"interpolate", a, b, "--out", out, "--prompt", "a cube"}, "takes no text prompt"},
             {{"interpolate", a, b, "--out", out, "--size", "0x3"}, "--size"},
+            {{"interpolate", a, b, "--out", out, "--textual-inversion", "5"}, "has no prompt to invert"},
             {{"extrapolate", a, b, a, "--out", out}, "exactly 2 images"},
             {{"extrapolate", a, b, "--out", out, "--past", "middle"}, "--past"},
         };

@@ -20,6 +20,7 @@
 #include "pipeline/image_path_export.h"
 #include "pipeline/image_pipeline.h"
 #include "pipeline/model_path_score.h"
+#include "pipeline/textual_inversion.h"
 #include "safetensors/safetensors.h"
 #include "scenes/scene.h"
 #include "sd/sd_model.h"
@@ -278,6 +279,41 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));  // the shipped model takes no text
     }
 
+    // Textual inversion on the tiny fixtures: the noise-prediction loss on a fixed set of timesteps and
+    // noises (drawn here, not by the optimiser) falls, and a second run reads the cache.
+    void textualInversionLowersTheLossAndIsCached() {
+        QTemporaryDir dir;
+        assembleTinySd(dir.filePath("sd").toStdString());
+        const auto model = loadStableDiffusion(dir.filePath("sd").toStdString(), ComputeOptions{"cpu", "float32", 64}, {});
+        const at::Tensor z0 = model->encode(scenes({3}));
+        TextualInversionOptions o;
+        o.steps = 60;
+        o.learningRate = 0.02;
+        o.cacheDir = dir.filePath("cache").toStdString();
+        const TextualInversion r = invertPrompt(*model, z0, "a red cube", o);
+        QCOMPARE(static_cast<int>(r.losses.size()), 60);
+        QVERIFY(!r.fromCache && std::filesystem::exists(r.cacheFile));
+        const auto heldLoss = [&](const at::Tensor& c) {
+            auto gen = at::detail::createCPUGenerator(99);
+            double total = 0;
+            for (int tau : {50, 250, 450, 650, 850}) {
+                const at::Tensor e = torch::randn(z0.sizes(), gen);
+                const double ab = model->schedule().alphaBar(tau);
+                total += torch::mse_loss(model->epsilonWith(std::sqrt(ab) * z0 + std::sqrt(1 - ab) * e, tau, c), e).item<double>();
+            }
+            return total / 5;
+        };
+        const double before = heldLoss(model->textEmbedding("a red cube")), after = heldLoss(r.embedding);
+        qInfo("held-out noise loss %.5f before, %.5f after 60 steps", before, after);
+        QVERIFY(after < before);
+        const TextualInversion again = invertPrompt(*model, z0, "a red cube", o);
+        QVERIFY(again.fromCache && again.losses.empty());
+        QVERIFY(torch::equal(again.embedding, r.embedding));
+        // Another prompt is another cache entry.
+        o.steps = 2;
+        QVERIFY(!invertPrompt(*model, z0, "a blue cube", o).fromCache);
+    }
+
     // Stable Diffusion's path: prompts per image, the published estimator (conditional and negative
     // rows, jitter), per-frame conditions in the decode. Tiny random networks: only the mechanics.
     void tinyStableDiffusionWithPrompts() {
@@ -298,6 +334,11 @@ private Q_SLOTS:
         QVERIFY(at::isfinite(r.frames).all().item<bool>());
         // Two network rows per point (conditional and negative) in the solver.
         QCOMPARE(r.evaluationsPerLevel[0] + r.evaluationsPerLevel[1], 2 * points);
+        // With textual inversion first (3 steps per image): the pipeline runs, a rerun reads the cache.
+        o.textualInversionSteps = 3;
+        o.textualInversionCache = dir.filePath("ti").toStdString();
+        QVERIFY(interpolateImages(model, scenes({1, 2}), o).warnings.empty());
+        QCOMPARE(interpolateImages(model, scenes({1, 2}), o).warnings.size(), size_t{2});  // "read from" the cache, per image
         o.prompts = {"a", "b", "c"};
         QVERIFY_THROWS_EXCEPTION(InputError, interpolateImages(model, scenes({1, 2}), o));
         // The per-call condition does not touch the model's default one.

@@ -27,6 +27,7 @@ struct ImageOptions {
     std::string out, json, latents, gif, mp4, size, solver, schedule = "linear", negative;
     bool noEarlySwitch = false, negativeGiven = false, alphaGiven = false, jitterGiven = false, retime = false, loop = false, pingPong = false;
     double noiseLevel = 0.6, alpha = 0, fps = 12, learningRate = 0.1;
+    int textualInversion = 0;
     int frames = 17, hold = 0, jitter = 0, iterations = 400, levels = 4, ddimSteps = 50;
     uint64_t seed = 0;
     // extrapolate
@@ -58,6 +59,8 @@ void addShared(CLI::App* c, ImageOptions& o, bool framesArePairs) {
     c->add_option("--seed", o.seed, "seed of the score's jitter (the same seed gives the same frames)");
     c->add_option("--prompt", o.prompts, "text-conditioned models: one prompt for all images, or one per image")->expected(1, -1)->take_all();
     c->add_option("--negative", o.negative, "negative prompt (default: the published one)")->each([&o](const std::string&) { o.negativeGiven = true; });
+    c->add_option("--textual-inversion", o.textualInversion,
+                  "Stable Diffusion: optimise each image's prompt embedding for STEPS steps first (published: 500; cached on disk)");
     c->add_flag("--retime", o.retime, "re-time the frames to equal steps of 1 − SSIM (a stand-in for LPIPS)");
     c->add_option("--json", o.json, "JSON file with every number of the path and the baseline");
     c->add_option("--latents", o.latents, "safetensors file: 'path' and 'baseline' latents [frames, C, H, W] at the timestep");
@@ -114,6 +117,7 @@ geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::Diff
     p.prompts = o.prompts;
     if (o.negativeGiven) p.negative = o.negative;
     p.retime = o.retime;
+    p.textualInversionSteps = o.textualInversion;
     return p;
 }
 
@@ -125,21 +129,13 @@ void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
     if (n > maxImages) throw geo::InputError("give exactly " + std::to_string(maxImages) + " images (got " + std::to_string(n) + ")");
     if (!(o.noiseLevel > 0 && o.noiseLevel < 1)) throw geo::InputError("--noise-level must lie in (0, 1)");
     if (o.frames < 2) throw geo::InputError("--frames must be 2 or more");
+    if (o.textualInversion < 0) throw geo::InputError("--textual-inversion must be 0 or more steps");
     if (static_cast<int>(o.prompts.size()) > n)
         throw geo::InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(n) + " images: give one, or one per image");
     geo::checkExportTargets(exportOptions(o));
     for (const std::string& path : o.images) geo::readImageAsSquare(path, 8);  // InputError naming an unreadable file
 }
 
-at::Tensor readImages(const std::vector<std::string>& paths, int size) {
-    std::vector<geo::RgbImage> images;
-    for (const std::string& path : paths) {
-        std::string warning;
-        images.push_back(geo::readImageAsSquare(path, size, &warning));
-        if (!warning.empty()) std::cerr << "geodesic-cli: warning: " << warning << '\n';
-    }
-    return geo::imagesToTensor(images);
-}
 
 // Progress on standard error: redrawn in place on a terminal, whole lines (at most one per stage
 // change or per 10%) in a log.
@@ -173,6 +169,7 @@ geo::PipelineCallback progressPrinter() {
 
 void printSummary(const geo::ImagePath& r, const ImageOptions& o) {
     if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+    for (const std::string& w : r.warnings) std::fprintf(stderr, "geodesic-cli: note: %s\n", w.c_str());
     std::printf("%s: %zu frames (%zu keyframes) at timestep %d, alpha %g, sphere radius %.3f\n", o.out.c_str(), r.t.size(), r.keyframes.size(),
                 r.timestep, r.alpha, r.radius);
     std::printf("  geodesic: log length %.4f, residual %.4f (max %.4f), lowest log density %.4f\n", r.path.logLength, r.path.residualMean,

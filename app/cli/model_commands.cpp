@@ -27,16 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Reads every image first, so a bad file stops the run before any output.
-at::Tensor readImages(const std::vector<std::string>& paths, int size) {
-    std::vector<geo::RgbImage> images;
-    for (const std::string& path : paths) {
-        std::string warning;
-        images.push_back(geo::readImageAsSquare(path, size, &warning));
-        if (!warning.empty()) std::cerr << "geodesic-cli: warning: " << warning << '\n';
-    }
-    return geo::imagesToTensor(images);
-}
 
 geo::StepCallback stepProgress(const char* what) {
     return [what](int done, int total) {

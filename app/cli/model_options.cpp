@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/resources.h"
+#include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 #include "sd/sd_model.h"
 
@@ -26,6 +27,16 @@ std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o) {
     const fs::path path = modelPath(o.model);
     if (!geo::SdSource::looksLikeStableDiffusion(path)) return geo::DiffusionModel::load(path, o.compute);
     return geo::loadStableDiffusion(path, o.compute, o.sd, [](const std::string& what) { std::cerr << "reading the " << what << "…\n"; });
+}
+
+at::Tensor readImages(const std::vector<std::string>& paths, int size) {
+    std::vector<geo::RgbImage> images;
+    for (const std::string& path : paths) {
+        std::string warning;
+        images.push_back(geo::readImageAsSquare(path, size, &warning));
+        if (!warning.empty()) std::cerr << "geodesic-cli: warning: " << warning << '\n';
+    }
+    return geo::imagesToTensor(images);
 }
 
 }  // namespace cli

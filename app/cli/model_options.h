@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
 
 #include "diffusion/diffusion_model.h"
 #include "sd/sd_source.h"
@@ -23,5 +26,8 @@ std::filesystem::path modelPath(const std::string& option);
 // Loads without a word on standard output; Stable Diffusion's components are announced on standard
 // error as they are read (a full-size model takes a while).
 std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o);
+// Images of any size and format, centre-cropped and resized to size × size (a warning on standard
+// error when so), as [N, 3, size, size] in [−1, 1]. Every file is read before any is used.
+at::Tensor readImages(const std::vector<std::string>& paths, int size);
 
 }  // namespace cli

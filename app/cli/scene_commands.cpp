@@ -8,6 +8,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "scenes/painted_scene.h"
 #include "scenes/scene.h"
 
 namespace cli {
@@ -21,6 +22,7 @@ struct SceneOptions {
     bool video = false;
     int frames = 16;
     int size = 64;
+    std::string style = "generator";
 };
 
 std::string numbered(const char* prefix, int i, int digits) {
@@ -31,12 +33,18 @@ std::string numbered(const char* prefix, int i, int digits) {
 
 int runScenes(const SceneOptions& o) {
     if (o.count < 1) throw geo::InputError("--count must be at least 1");
+    if (o.video && o.style != "generator") throw geo::InputError("--video renders the generator's scenes only");
     geo::ensureFolder(o.out);
     nlohmann::json index = nlohmann::json::array();
     for (int i = 0; i < o.count; ++i) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string name = numbered(o.video ? "video_" : "scene_", i, 5);
-        const geo::Scene scene = geo::randomScene(seed);  // a video starts from this scene
+        const geo::Scene scene = o.style == "random-world" ? geo::randomWorldScene(seed) : geo::randomScene(seed);  // a video starts from this scene
+        if (o.style == "painted") {
+            geo::writePng(std::filesystem::path(o.out) / (name + ".png"), geo::renderPaintedScene(seed, o.size));
+            index.push_back({{"name", name}, {"seed", seed}, {"style", o.style}});
+            continue;
+        }
         if (o.video) {
             const std::filesystem::path folder = std::filesystem::path(o.out) / name;
             geo::ensureFolder(folder);
@@ -65,6 +73,9 @@ void addSceneCommands(CLI::App& app, std::function<int()>& run) {
     s->add_flag("--video", o->video, "write a folder of frames per scene, one object moving");
     s->add_option("--frames", o->frames, "frames per video");
     s->add_option("--size", o->size, "image side in pixels");
+    s->add_option("--style", o->style,
+                  "generator (the training world), random-world (floors, walls, lights and cameras varied), painted (another renderer)")
+        ->check(CLI::IsMember({"generator", "random-world", "painted"}));
     s->callback([&run, o] { run = [o] { return runScenes(*o); }; });
 }
 

@@ -1,5 +1,7 @@
 #include "train_commands.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -21,13 +23,17 @@ void printProgress(const geo::TrainingProgress& p) {
         std::fprintf(stderr, "done: %s %.5g (final)\n", p.heldOutLabel.c_str(), p.heldOut);
         return;
     }
+    // In a log (not a terminal) a line every 50 steps and at every evaluation, instead of a redrawn bar.
+    static const bool tty = ::isatty(STDERR_FILENO);
+    if (!tty && p.heldOut < 0 && p.step % 50 != 0) return;
     constexpr int width = 24;
     const int filled = p.steps > 0 ? width * p.step / p.steps : width;
     const double eta = p.secondsPerStep * (p.steps - p.step);
-    std::fprintf(stderr, "\r[%s%s] step %d/%d  loss %.5f  %.2f s/step  eta %dm%02ds", std::string(filled, '#').c_str(),
+    std::fprintf(stderr, "%s[%s%s] step %d/%d  loss %.5f  %.2f s/step  eta %dm%02ds", tty ? "\r" : "", std::string(filled, '#').c_str(),
                  std::string(width - filled, '.').c_str(), p.step, p.steps, p.loss, p.secondsPerStep, static_cast<int>(eta) / 60,
                  static_cast<int>(eta) % 60);
-    if (p.heldOut >= 0) std::fprintf(stderr, "  %s %.5g\n", p.heldOutLabel.c_str(), p.heldOut);
+    if (p.heldOut >= 0) std::fprintf(stderr, "  %s %.5g", p.heldOutLabel.c_str(), p.heldOut);
+    if (!tty || p.heldOut >= 0) std::fprintf(stderr, "\n");
     std::fflush(stderr);
 }
 
@@ -47,6 +53,8 @@ void addAutoencoder(CLI::App& train, std::function<int()>& run) {
     ae->add_flag("--resume", job->resume, "continue from the checkpoint in --out");
     ae->add_option("--decoder-head", job->config.decoderHead, "upsample or pixel-shuffle (twice as fast to decode)");
     ae->add_option("--decoder-width", job->config.decoderWidth, "channels of the decoder's half-resolution stage (default: twice --channels)");
+    ae->add_option("--data", job->data, "training scenes: generator (the scene generator's world) or varied (half of them in random worlds)")
+        ->check(CLI::IsMember({"generator", "varied"}));
     auto decoderFor = std::make_shared<std::string>();
     ae->add_option("--decoder-for", *decoderFor, "train only a new decoder for this model folder's frozen encoder");
     ae->callback([&run, job, out, decoderFor] {
@@ -55,8 +63,8 @@ void addAutoencoder(CLI::App& train, std::function<int()>& run) {
             job->decoderFor = *decoderFor;
             geo::useAllCoresForTorch();
             const geo::TrainingResult r = geo::trainAutoencoder(*job, printProgress);
-            std::printf("%s/autoencoder.safetensors: held-out PSNR %.2f dB, latent scale %.5f\n", out->c_str(), r.heldOutPsnr,
-                        r.latentScale);
+            std::printf("%s/autoencoder.safetensors: held-out PSNR %.2f dB (painted scenes of another renderer: %.2f dB), latent scale %.5f\n",
+                        out->c_str(), r.heldOutPsnr, r.paintedPsnr, r.latentScale);
             return 0;
         };
     });

@@ -216,6 +216,14 @@ at::Tensor DiffusionModel::epsilonWith(const at::Tensor& x, int64_t t, const at:
     return torch::cat(parts).to(x.device(), x.scalar_type());
 }
 
+at::Tensor DiffusionModel::epsilonWithGradient(const at::Tensor& x, int64_t t, const at::Tensor& context) const {
+    requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
+    const at::Tensor xt = x.to(device(), dtype());
+    const at::Tensor c = (context.size(0) == 1 ? context.expand({x.size(0), -1, -1}) : context).to(device(), dtype());
+    const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
+    return epsilonFromPrediction(d_.prediction, nets_->predictWith(xt, steps, c).to(torch::kFloat), xt.to(torch::kFloat), d_.schedule.alphaBar(static_cast<int>(t)));
+}
+
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;

@@ -98,6 +98,10 @@ public:
     c10::Device device() const override;
     c10::ScalarType dtype() const;
 
+    // ε with autograd on (for optimising a text embedding through the network): x [N, C, H, W] at
+    // timestep t, context [N or 1, L, D]; float32 on the model's device.
+    at::Tensor epsilonWithGradient(const at::Tensor& x, int64_t t, const at::Tensor& context) const;
+
     at::Tensor encode(const at::Tensor& images) const;   // [N, 3, S, S] in [−1, 1] → scaled latents, float32 on CPU
     at::Tensor decode(const at::Tensor& latents) const;  // scaled latents → images in [−1, 1], float32 on CPU
 

@@ -4,6 +4,7 @@
 // of keyframes on one sphere (so a chain is one continuous path) → frames by DDIM from τ* →
 // optional perceptual re-timing; and the extrapolation past the ends along the geodesic ODE.
 // The CLI's interpolate/extrapolate and the GUI's image mode call these; fronts add no logic.
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct ImagePipelineOptions {
     std::vector<std::string> prompts;   // text models: none, one for all, or one per image
     std::string negative = kPublishedNegativePrompt;
     bool retime = false;         // re-time the geodesic's frames by 1 − SSIM between neighbours
+    int textualInversionSteps = 0;  // text models: > 0 inverts each image's prompt embedding first (§3.2; 500 published)
+    std::filesystem::path textualInversionCache;  // empty: the user's cache folder
 };
 
 // Sensible defaults for a model: α measured for the shipped model (docs/image-geodesics.md), the

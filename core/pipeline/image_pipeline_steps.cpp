@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "diagnostics/latent_path_measures.h"
 #include "diffusion/ddim.h"
+#include "pipeline/textual_inversion.h"
 
 namespace geo::pipeline {
 
@@ -41,6 +42,7 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
                            const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
     checkPipelineOptions(o, static_cast<int>(images.size(0)));
     if (!model->textConditioned() && !o.prompts.empty()) throw InputError(model->describe() + " takes no text prompt");
+    if (!model->textConditioned() && o.textualInversionSteps > 0) throw InputError(model->describe() + " takes no text, so it has no prompt to invert");
     Keyframes k;
     k.timestep = model->schedule().timestepForNoiseLevel(o.noiseLevel, o.ddimSteps);
     const int64_t n = images.size(0);
@@ -52,6 +54,19 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
         for (int64_t i = 0; i < n; ++i)
             k.contexts.push_back(model->textEmbedding(o.prompts.empty() ? std::string() : o.prompts[o.prompts.size() == 1 ? 0 : static_cast<size_t>(i)]));
         k.negative = model->textEmbedding(o.negative);
+        for (int64_t i = 0; i < n && o.textualInversionSteps > 0; ++i) {
+            TextualInversionOptions ti;
+            ti.steps = o.textualInversionSteps;
+            ti.seed = o.seed + static_cast<uint64_t>(i);
+            ti.cacheDir = o.textualInversionCache;
+            const std::string prompt = o.prompts.empty() ? std::string() : o.prompts[o.prompts.size() == 1 ? 0 : static_cast<size_t>(i)];
+            const TextualInversion r = invertPrompt(*model, clean.slice(0, i, i + 1), prompt, ti, control, [&](int done, int total, double) {
+                if (progress) progress({"textual inversion", static_cast<int>(i), static_cast<int>(n), done, total, nullptr});
+            });
+            k.contexts[static_cast<size_t>(i)] = r.embedding;
+            if (r.fromCache) out.warnings.push_back("textual inversion of image " + std::to_string(i + 1) + " read from " + r.cacheFile.string());
+            else out.unetEvaluations += static_cast<long long>(ti.steps) * ti.batch;
+        }
         context = at::cat(k.contexts);
     }
     if (progress) progress({"encode", 0, 1, 1, 1, nullptr});

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "scenes/splitmix.h"
 
 namespace geo {
 
@@ -13,18 +14,7 @@ namespace {
 
 using V3 = Eigen::Vector3d;
 
-// splitmix64: a fully specified generator, so a seed gives the same scene on every machine.
-struct Random {
-    uint64_t state;
-    uint64_t next() {
-        uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    double uniform(double lo, double hi) { return lo + (hi - lo) * (next() >> 11) * (1.0 / 9007199254740992.0); }
-    int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-};
+using Random = SplitMix;
 
 struct Colour {
     const char* name;
@@ -36,13 +26,16 @@ constexpr Colour kColours[] = {{"gray", 0.34, 0.34, 0.34}, {"red", 0.68, 0.14, 0
                                {"cyan", 0.16, 0.82, 0.82}, {"yellow", 1.00, 0.93, 0.20}};
 constexpr double kFloorExtent = 3.0;  // objects stand within [−3, 3]²
 
-const V3 kLight = V3(-0.55, -0.35, 0.76).normalized();  // towards the light
-const V3 kCamera(0, -9.5, 7.0), kTarget(0, 0.2, 0.3);
+const V3 kTarget(0, 0.2, 0.3);
+
+V3 vec(const double (&c)[3]) { return V3(c[0], c[1], c[2]); }
+V3 lightOf(const World& w) { return vec(w.light).normalized(); }
+V3 cameraOf(const World& w) { return V3(w.cameraDistance * std::sin(w.cameraAzimuth), -w.cameraDistance * std::cos(w.cameraAzimuth), w.cameraHeight); }
 
 struct Hit {
     double t = INFINITY;
     V3 normal;
-    int object = -1;  // −1: floor
+    int object = -1;  // −1: floor, −2: wall
 };
 
 void intersect(const SceneObject& o, int index, const V3& origin, const V3& dir, Hit& best) {
@@ -107,27 +100,59 @@ Hit trace(const Scene& s, const V3& origin, const V3& dir) {
     for (size_t i = 0; i < s.objects.size(); ++i) intersect(s.objects[i], static_cast<int>(i), origin, dir, best);
     if (dir.z() < 0) {
         const double t = -origin.z() / dir.z();
-        if (t > 1e-6 && t < best.t) best = {t, V3(0, 0, 1), -1};
+        if (t > 1e-6 && t < best.t && !(s.world.wall && origin.y() + t * dir.y() > s.world.wallY)) best = {t, V3(0, 0, 1), -1};
+    }
+    if (s.world.wall && dir.y() > 0) {
+        const double t = (s.world.wallY - origin.y()) / dir.y();
+        if (t > 1e-6 && t < best.t && origin.z() + t * dir.z() >= 0) best = {t, V3(0, -1, 0), -2};
     }
     return best;
 }
 
 V3 shade(const Scene& s, const V3& origin, const V3& dir) {
+    const World& w = s.world;
     const Hit h = trace(s, origin, dir);
-    if (!std::isfinite(h.t)) return V3(0.62, 0.62, 0.64);  // far background
+    if (!std::isfinite(h.t)) return vec(w.background);  // far background
     const V3 p = origin + h.t * dir;
-    const bool lit = !std::isfinite(trace(s, p + 1e-4 * h.normal, kLight).t);
-    const double diffuse = lit ? std::max(0.0, h.normal.dot(kLight)) : 0.0;
+    const V3 light = lightOf(w), lightColour = vec(w.lightColour);
+    const bool lit = !std::isfinite(trace(s, p + 1e-4 * h.normal, light).t);
+    const double diffuse = lit ? std::max(0.0, h.normal.dot(light)) : 0.0;
+    if (h.object == -2) return vec(w.wallColour).cwiseProduct(V3::Constant(0.5) + 0.5 * diffuse * lightColour);
     if (h.object < 0) {
         const double fade = std::exp(-0.015 * (p.x() * p.x() + p.y() * p.y()));  // soft vignette on the floor
-        return V3(0.58, 0.58, 0.57) * (0.45 + 0.55 * diffuse) * (0.85 + 0.15 * fade);
+        V3 floor = vec(w.floor);
+        if (w.floorPattern == 1 && (static_cast<int>(std::floor(p.x() / w.patternScale)) + static_cast<int>(std::floor(p.y() / w.patternScale))) % 2)
+            floor *= 1 - w.patternContrast;
+        if (w.floorPattern == 2 && static_cast<int>(std::floor((p.x() + p.y()) / w.patternScale)) % 2) floor *= 1 - w.patternContrast;
+        return floor.cwiseProduct(V3::Constant(0.45) + 0.55 * diffuse * lightColour) * (0.85 + 0.15 * fade);
     }
     const SceneObject& o = s.objects[h.object];
     const V3 base(o.r, o.g, o.b);
-    const V3 halfway = (kLight - dir).normalized();
+    const V3 halfway = (light - dir).normalized();
     const double spec = lit ? std::pow(std::max(0.0, h.normal.dot(halfway)), o.metal ? 60.0 : 12.0) * (o.metal ? 0.9 : 0.15) : 0.0;
-    const double ambient = 0.3 + 0.1 * h.normal.z();
-    return base.cwiseProduct(V3::Constant(ambient + 0.7 * diffuse)) + V3::Constant(spec);
+    const double ambient = w.ambient + 0.1 * h.normal.z();
+    return base.cwiseProduct(V3::Constant(ambient) + 0.7 * diffuse * lightColour) + spec * lightColour;
+}
+
+// Up to `count` objects placed at random on the floor, each at least gap·(sum of sizes) + margin from
+// the others (200 attempts). `sized` draws the size and returns what draws the colour; the draws
+// happen in the generator's historical order (shape, size, x, y, angle, colour, material) so that
+// randomScene's scenes stay what they have always been.
+template <typename Sized>
+void placeObjects(Scene& s, Random& rng, int count, double gap, double margin, Sized&& sized) {
+    for (int attempt = 0; static_cast<int>(s.objects.size()) < count && attempt < 200; ++attempt) {
+        SceneObject o;
+        o.shape = static_cast<Shape>(rng.below(3));
+        const auto colour = sized(rng, o);
+        o.x = rng.uniform(-kFloorExtent + o.size, kFloorExtent - o.size);
+        o.y = rng.uniform(-kFloorExtent + o.size, kFloorExtent - o.size);
+        o.angle = rng.uniform(0, std::numbers::pi / 2);
+        colour();
+        o.metal = rng.below(2);
+        bool clear = true;
+        for (const SceneObject& other : s.objects) clear = clear && std::hypot(o.x - other.x, o.y - other.y) > (o.size + other.size) * gap + margin;
+        if (clear) s.objects.push_back(o);
+    }
 }
 
 }  // namespace
@@ -135,34 +160,50 @@ V3 shade(const Scene& s, const V3& origin, const V3& dir) {
 Scene randomScene(uint64_t seed) {
     Random rng{seed * 0x2545f4914f6cdd1dull + 1};
     Scene s;
-    const int count = 1 + rng.below(3);
-    for (int attempt = 0; static_cast<int>(s.objects.size()) < count && attempt < 200; ++attempt) {
-        SceneObject o;
-        o.shape = static_cast<Shape>(rng.below(3));
-        o.size = rng.below(2) ? 0.7 : 0.4;
-        o.x = rng.uniform(-kFloorExtent + o.size, kFloorExtent - o.size);
-        o.y = rng.uniform(-kFloorExtent + o.size, kFloorExtent - o.size);
-        o.angle = rng.uniform(0, std::numbers::pi / 2);
-        const Colour& c = kColours[rng.below(8)];
-        o.r = c.r;
-        o.g = c.g;
-        o.b = c.b;
-        o.metal = rng.below(2);
-        bool clear = true;
-        for (const SceneObject& other : s.objects)
-            clear = clear && std::hypot(o.x - other.x, o.y - other.y) > (o.size + other.size) * 1.45 + 0.15;
-        if (clear) s.objects.push_back(o);
-    }
+    placeObjects(s, rng, 1 + rng.below(3), 1.45, 0.15, [](Random& r, SceneObject& o) {
+        o.size = r.below(2) ? 0.7 : 0.4;
+        return [rng = &r, obj = &o] {
+            const Colour& c = kColours[rng->below(8)];
+            obj->r = c.r, obj->g = c.g, obj->b = c.b;
+        };
+    });
+    return s;
+}
+
+Scene randomWorldScene(uint64_t seed) {
+    Random rng{seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull};
+    Scene s;
+    World& w = s.world;
+    for (double& c : w.floor) c = rng.uniform(0.15, 0.85);
+    w.floorPattern = rng.below(3);
+    w.patternScale = rng.uniform(0.4, 2.0);
+    w.patternContrast = rng.uniform(0.05, 0.35);
+    w.wall = rng.below(2);
+    w.wallY = rng.uniform(3.2, 6);
+    for (double& c : w.wallColour) c = rng.uniform(0.15, 0.9);
+    for (double& c : w.background) c = rng.uniform(0.1, 0.95);
+    w.light[0] = rng.uniform(-1, 1), w.light[1] = rng.uniform(-1, 0.5), w.light[2] = rng.uniform(0.35, 1.2);
+    for (double& c : w.lightColour) c = rng.uniform(0.75, 1.15);
+    w.ambient = rng.uniform(0.15, 0.45);
+    w.cameraDistance = rng.uniform(7.5, 11.5);
+    w.cameraHeight = rng.uniform(3.0, 9.0);
+    w.cameraAzimuth = rng.uniform(-0.6, 0.6);
+    w.fieldOfView = rng.uniform(32, 50);
+    placeObjects(s, rng, 1 + rng.below(4), 1.3, 0.1, [](Random& r, SceneObject& o) {
+        o.size = r.uniform(0.3, 0.9);
+        return [rng = &r, obj = &o] { obj->r = rng->uniform(0.03, 1), obj->g = rng->uniform(0.03, 1), obj->b = rng->uniform(0.03, 1); };
+    });
     return s;
 }
 
 RgbImage renderScene(const Scene& scene, int size) {
     if (size < 8 || size > 4096) throw InputError("image size must be between 8 and 4096, got " + std::to_string(size));
     RgbImage img{size, size, std::vector<uint8_t>(static_cast<size_t>(size) * size * 3)};
-    const V3 forward = (kTarget - kCamera).normalized();
+    const V3 camera = cameraOf(scene.world);
+    const V3 forward = (kTarget - camera).normalized();
     const V3 right = forward.cross(V3(0, 0, 1)).normalized();
     const V3 up = right.cross(forward);
-    const double halfWidth = std::tan(0.5 * 40.0 * std::numbers::pi / 180);
+    const double halfWidth = std::tan(0.5 * scene.world.fieldOfView * std::numbers::pi / 180);
     constexpr int kSub = 3;  // 3×3 supersampling against jagged edges
     for (int j = 0; j < size; ++j)
         for (int i = 0; i < size; ++i) {
@@ -171,7 +212,7 @@ RgbImage renderScene(const Scene& scene, int size) {
                 for (int si = 0; si < kSub; ++si) {
                     const double u = ((i + (si + 0.5) / kSub) / size * 2 - 1) * halfWidth;
                     const double v = (1 - (j + (sj + 0.5) / kSub) / size * 2) * halfWidth;
-                    sum += shade(scene, kCamera, (forward + u * right + v * up).normalized());
+                    sum += shade(scene, camera, (forward + u * right + v * up).normalized());
                 }
             const V3 c = sum / (kSub * kSub);
             for (int k = 0; k < 3; ++k)

@@ -22,11 +22,32 @@ struct SceneObject {
     bool metal = false;
 };
 
+// Everything around the objects. The defaults are the scene generator's own world (its renders do
+// not change); randomWorldScene varies all of it, so an autoencoder trained on both sees more than
+// one floor, light and camera.
+struct World {
+    double floor[3] = {0.58, 0.58, 0.57};
+    int floorPattern = 0;             // 0 plain, 1 checks, 2 stripes
+    double patternScale = 1, patternContrast = 0;
+    bool wall = false;                // a vertical wall behind the floor at y = wallY
+    double wallY = 4, wallColour[3] = {0.6, 0.6, 0.6};
+    double background[3] = {0.62, 0.62, 0.64};
+    double light[3] = {-0.55, -0.35, 0.76};      // towards the light (normalised when used)
+    double lightColour[3] = {1, 1, 1};
+    double ambient = 0.3;             // objects' ambient term
+    double cameraDistance = 9.5, cameraHeight = 7.0, cameraAzimuth = 0;  // radians about the vertical axis
+    double fieldOfView = 40;          // degrees
+};
+
 struct Scene {
     std::vector<SceneObject> objects;
+    World world;
 };
 
 Scene randomScene(uint64_t seed);
+// A scene in a random world: floor colour and pattern, an optional wall, background, light direction
+// and colour, camera distance, height and azimuth, 1–4 objects of any colour and size.
+Scene randomWorldScene(uint64_t seed);
 RgbImage renderScene(const Scene& scene, int size = 64);
 
 // A short video: the scene of `seed` with one of its objects moving along a straight line on the

@@ -30,7 +30,8 @@ json configJson(const AutoencoderTraining& job) {
             {"batch", job.batch},
             {"learning_rate", job.learningRate},
             {"train_scenes", job.trainScenes},
-            {"data_seed", job.dataSeed}};
+            {"data_seed", job.dataSeed},
+            {"training_data", job.data}};
 }
 
 double evaluate(Autoencoder& model, const at::Tensor& images) {
@@ -62,8 +63,11 @@ TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingPr
     loop.heldOutLabel = "held-out PSNR (dB)";
     validateTrainingLoop(loop);
     if (progress) progress({0, job.steps, 0, -1, "", 0, "preparing"});
-    const at::Tensor train = renderSceneTensor(job.dataSeed, job.trainScenes);
+    const SceneStyle style = parseSceneStyle(job.data);
+    if (style == SceneStyle::Painted) throw InputError("painted scenes are for evaluation only: train on generator or varied scenes");
+    const at::Tensor train = renderSceneTensor(job.dataSeed, job.trainScenes, 64, style);
     const at::Tensor heldOut = renderSceneTensor(kHeldOutSeeds, job.evalScenes);
+    const at::Tensor painted = renderSceneTensor(kHeldOutSeeds, job.evalScenes, 64, SceneStyle::Painted);
 
     torch::manual_seed(job.dataSeed);
     Autoencoder model(job.config);
@@ -102,6 +106,7 @@ TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingPr
     TrainingResult result;
     result.steps = job.steps;
     result.heldOutPsnr = evaluate(model, heldOut);
+    result.paintedPsnr = evaluate(model, painted);
     {
         torch::NoGradGuard noGrad;
         model->eval();
@@ -112,6 +117,7 @@ TrainingResult trainAutoencoder(const AutoencoderTraining& job, const TrainingPr
     config["latent_scale"] = result.latentScale;
     config["held_out_psnr_db"] = result.heldOutPsnr;
     config["held_out_scenes"] = job.evalScenes;
+    config["painted_psnr_db"] = result.paintedPsnr;
     saveStateDict(*model, job.out / "autoencoder.safetensors", {{"format", "geodesic-explorer"}, {"model", "autoencoder"}});
     writeFileAtomically(job.out / "autoencoder.json", config.dump(2) + "\n");
     if (progress) progress({job.steps, job.steps, 0, result.heldOutPsnr, "held-out PSNR (dB)", 0, "done"});

@@ -17,6 +17,7 @@ struct AutoencoderTraining {
     double learningRate = 1e-3;  // Adam; cosine decay to a tenth over the run
     int trainScenes = 4096;      // rendered once from seeds dataSeed, dataSeed + 1, …
     uint64_t dataSeed = 0;
+    std::string data = "generator";  // scene style of the training set (training/scene_data.h): generator or varied
     int checkpointEvery = 250;
     int evalScenes = 256;        // held-out, from seeds kHeldOutSeeds + …
     bool resume = false;         // continue from out/ when it holds a checkpoint
@@ -28,6 +29,7 @@ struct AutoencoderTraining {
 
 struct TrainingResult {
     double heldOutPsnr = 0;
+    double paintedPsnr = 0;   // autoencoders: held-out scenes of another renderer (painted)
     double latentScale = 1;  // 1 / std of training latents: latents are multiplied by it for diffusion
     int steps = 0;
 };
