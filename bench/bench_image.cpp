@@ -76,14 +76,17 @@ void benchSdUnet(int runs) {
     long long params = 0;
     for (const auto& p : unet->parameters()) params += p.numel();
     std::printf("SD 1.5 UNet, random weights: %.0f M parameters, float32, %d threads\n", params / 1e6, at::get_num_threads());
+    std::fflush(stdout);
     for (int batch : {1, 2}) {
         const at::Tensor x = torch::randn({batch, 4, 64, 64}), t = torch::full({batch}, 581, torch::kLong), c = torch::randn({batch, 77, 768});
         std::vector<double> s;
-        unet->forward(x, t, c);
-        for (int i = 0; i < runs; ++i) {
+        for (int i = 0; i <= runs; ++i) {  // the first call warms up and is not counted
             const auto start = Clock::now();
             unet->forward(x, t, c);
-            s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            std::printf("  batch %d, call %d: %.2f s%s\n", batch, i, seconds, i == 0 ? " (warm-up)" : "");
+            std::fflush(stdout);
+            if (i > 0) s.push_back(seconds);
         }
         const double per = median(s) / batch;
         std::printf("batch %d: %.2f s per call, %.2f s per latent\n", batch, median(s), per);
@@ -91,6 +94,7 @@ void benchSdUnet(int runs) {
             // §4.7: 5 200 solver rows, 60 inversion rows, 17 + 17 frames × 30 decode steps.
             const double rows = 5200 + 60 + 34 * 30;
             std::printf("a published solve between two 512x512 images (%.0f UNet rows): %.1f hours on this CPU\n", rows, rows * per / 3600);
+            std::fflush(stdout);
         }
     }
 }

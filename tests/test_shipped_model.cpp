@@ -1,7 +1,8 @@
 // The model in resources/, on scenes never used in training: its autoencoder reconstructs 256 of them
-// at 30 dB PSNR or better on average, and DDIM inversion to timestep 581 then sampling back
-// reconstructs them at 28 dB or better (the figures issue 3 asks for; docs/model.md has the measured
-// values, which are well above these floors).
+// at 32 dB PSNR or better on average, and 256 scenes of another renderer (painted, with walls, other
+// cameras and lights: pictures it was not made for) at 26 dB or better; DDIM inversion to timestep 581 then sampling back
+// reconstructs them at 28 dB or better (the figures issues 3 and 11 ask for; docs/model.md has the
+// measured values, which are above these floors).
 #include <QtTest>
 #include <algorithm>
 #include <numeric>
@@ -21,19 +22,25 @@ class TestShippedModel : public QObject {
 private Q_SLOTS:
     void autoencoderReconstructsHeldOutScenes() {
         const LoadedAutoencoder ae = loadAutoencoder(defaultModelDir());
-        const at::Tensor scenes = renderSceneTensor(kHeldOutSeeds, 256);
         torch::NoGradGuard noGrad;
-        double total = 0;
-        for (int64_t i = 0; i < 256; i += 32) {
-            const at::Tensor x = scenes.slice(0, i, i + 32);
-            total += psnr(ae.network->decode(ae.network->encode(x)), x) * 32;
-        }
-        const double mean = total / 256;
-        qInfo("held-out PSNR over 256 scenes: %.2f dB", mean);
-        QVERIFY(mean >= 30);
-        // Latents scaled by latent_scale have unit spread, as the diffusion model expects.
+        const auto meanPsnr = [&](const at::Tensor& scenes) {  // per-image PSNR, averaged
+            double total = 0;
+            for (int64_t i = 0; i < scenes.size(0); ++i) {
+                const at::Tensor x = scenes.slice(0, i, i + 1);
+                total += psnr(ae.network->decode(ae.network->encode(x)), x);
+            }
+            return total / static_cast<double>(scenes.size(0));
+        };
+        const at::Tensor scenes = renderSceneTensor(kHeldOutSeeds, 256);
+        const double mean = meanPsnr(scenes), painted = meanPsnr(renderSceneTensor(kHeldOutSeeds, 256, 64, SceneStyle::Painted));
+        qInfo("held-out PSNR over 256 scenes: %.2f dB; over 256 painted scenes of another renderer: %.2f dB", mean, painted);
+        QVERIFY(mean >= 32);
+        QVERIFY(painted >= 26);
+        // Latents scaled by latent_scale have about unit spread, as the diffusion model expects. The scale is
+        // 1/std over the autoencoder's varied training set, half of it in random worlds; the generator's
+        // plainer scenes alone measure 0.78, which is what the UNet was trained on.
         const double spread = (ae.network->encode(scenes.slice(0, 0, 64)) * ae.latentScale).std().item<double>();
-        QVERIFY2(spread > 0.8 && spread < 1.25, qPrintable(QString::number(spread)));
+        QVERIFY2(spread > 0.7 && spread < 1.25, qPrintable(QString::number(spread)));
     }
     void ddimRoundTripAt581() {
         const auto model = DiffusionModel::load(defaultModelDir(), ComputeOptions{"cpu"});
