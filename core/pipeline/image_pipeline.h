@@ -45,7 +45,7 @@ ExtrapolationSide parseExtrapolationSide(const std::string& name);  // "last", "
 
 struct ExtrapolationOptions {
     ExtrapolationSide past = ExtrapolationSide::Last;
-    double length = 0.5;          // how far past the keyframe, in units of t (the pair spans t ∈ [0, 1])
+    double length = 0.25;         // how far past the keyframe, in units of t (the pair spans t ∈ [0, 1])
     int frames = 8;               // frames on each extrapolated side
     int stepsPerFrame = 4;        // RK4 steps between frames
     bool fromDirection = false;   // shoot from the first image toward the second, without solving the pair
