@@ -116,12 +116,17 @@ void requireShape(const at::Tensor& t, int64_t c, int64_t h, int64_t w, const ch
                          "], not " + shapeText({t.sizes().data(), t.sizes().size()}));
 }
 
-// f applied to batch rows [i, i + chunk) in turn, the results concatenated.
+// f(rows, first) applied to batch rows [first, first + chunk) in turn, the results concatenated.
 template <typename F>
 at::Tensor inChunks(const at::Tensor& batch, int64_t chunk, F&& f) {
     std::vector<at::Tensor> parts;
-    for (int64_t i = 0; i < batch.size(0); i += chunk) parts.push_back(f(batch.slice(0, i, std::min(batch.size(0), i + chunk))));
+    for (int64_t i = 0; i < batch.size(0); i += chunk) parts.push_back(f(batch.slice(0, i, std::min(batch.size(0), i + chunk)), i));
     return torch::cat(parts);
+}
+
+// The text contexts of latents [first, first + n): one for all, or one per latent.
+at::Tensor contextRows(const at::Tensor& context, int64_t first, int64_t n) {
+    return context.size(0) == 1 ? context.expand({n, -1, -1}) : context.slice(0, first, first + n);
 }
 
 }  // namespace
@@ -178,16 +183,17 @@ void DiffusionModel::setConditioning(const TextConditioning& c) {
 c10::Device DiffusionModel::device() const { return nets_->device(); }
 c10::ScalarType DiffusionModel::dtype() const { return nets_->dtype(); }
 
+at::Tensor DiffusionModel::epsilonOfChunk(const at::Tensor& x, int64_t t, const at::Tensor& context) const {
+    const at::Tensor xt = x.to(device(), dtype());
+    const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
+    const at::Tensor out = context.defined() ? nets_->predictWith(xt, steps, context.to(device(), dtype())) : nets_->predict(xt, steps);
+    return epsilonFromPrediction(d_.prediction, out.to(torch::kFloat), xt.to(torch::kFloat), d_.schedule.alphaBar(static_cast<int>(t)));
+}
+
 at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
     requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    const double alphaBar = d_.schedule.alphaBar(static_cast<int>(t));
-    return inChunks(x, maxBatch_, [&](const at::Tensor& part) {
-               const at::Tensor xt = part.to(device(), dtype());
-               const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
-               return epsilonFromPrediction(d_.prediction, nets_->predict(xt, steps).to(torch::kFloat), xt.to(torch::kFloat), alphaBar);
-           })
-        .to(x.device(), x.scalar_type());
+    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t) { return epsilonOfChunk(part, t, {}); }).to(x.device(), x.scalar_type());
 }
 
 at::Tensor LatentNetworks::embedText(const std::string&) const { throw InputError("this model takes no text prompt"); }
@@ -204,30 +210,19 @@ at::Tensor DiffusionModel::epsilonWith(const at::Tensor& x, int64_t t, const at:
     if (context.dim() != 3 || (context.size(0) != 1 && context.size(0) != x.size(0)))
         throw InputError("a text context must be [1 or N, L, D], not " + shapeText({context.sizes().data(), context.sizes().size()}));
     torch::NoGradGuard noGrad;
-    const double alphaBar = d_.schedule.alphaBar(static_cast<int>(t));
-    std::vector<at::Tensor> parts;
-    for (int64_t i = 0; i < x.size(0); i += maxBatch_) {
-        const int64_t end = std::min(x.size(0), i + maxBatch_);
-        const at::Tensor xt = x.slice(0, i, end).to(device(), dtype());
-        const at::Tensor c = (context.size(0) == 1 ? context.expand({end - i, -1, -1}) : context.slice(0, i, end)).to(device(), dtype());
-        const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
-        parts.push_back(epsilonFromPrediction(d_.prediction, nets_->predictWith(xt, steps, c).to(torch::kFloat), xt.to(torch::kFloat), alphaBar));
-    }
-    return torch::cat(parts).to(x.device(), x.scalar_type());
+    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, contextRows(context, first, part.size(0))); })
+        .to(x.device(), x.scalar_type());
 }
 
 at::Tensor DiffusionModel::epsilonWithGradient(const at::Tensor& x, int64_t t, const at::Tensor& context) const {
     requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
-    const at::Tensor xt = x.to(device(), dtype());
-    const at::Tensor c = (context.size(0) == 1 ? context.expand({x.size(0), -1, -1}) : context).to(device(), dtype());
-    const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
-    return epsilonFromPrediction(d_.prediction, nets_->predictWith(xt, steps, c).to(torch::kFloat), xt.to(torch::kFloat), d_.schedule.alphaBar(static_cast<int>(t)));
+    return epsilonOfChunk(x, t, contextRows(context, 0, x.size(0)));
 }
 
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;
-    return inChunks(images, maxBatch_, [&](const at::Tensor& part) {
+    return inChunks(images, maxBatch_, [&](const at::Tensor& part, int64_t) {
         return nets_->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat) * d_.latentScale;
     });
 }
@@ -235,7 +230,7 @@ at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
 at::Tensor DiffusionModel::decode(const at::Tensor& latents) const {
     requireShape(latents, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    return inChunks(latents, maxBatch_, [&](const at::Tensor& part) {
+    return inChunks(latents, maxBatch_, [&](const at::Tensor& part, int64_t) {
         return nets_->decode((part / d_.latentScale).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
     });
 }

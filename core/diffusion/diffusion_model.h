@@ -113,6 +113,10 @@ public:
     std::string describe() const;  // one line: folder, sizes, device, dtype
 
 private:
+    // ε of latents small enough for one network call, with autograd as the caller has it; conditioned on
+    // context (one row per latent) when it is defined, else on the default conditioning.
+    at::Tensor epsilonOfChunk(const at::Tensor& x, int64_t t, const at::Tensor& context) const;
+
     std::unique_ptr<LatentNetworks> nets_;
     ModelDescription d_;
     int maxBatch_ = 64;

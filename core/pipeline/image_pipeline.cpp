@@ -48,10 +48,10 @@ PathNumbers relativeToFirstKeyframe(PathNumbers n, int keyframe) {
     return n;
 }
 
-// Decodes the geodesic's and the baseline's latents in one batch and measures both.
-void finish(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& path, const Points& baseline,
-            const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, const PipelineCallback& progress,
-            ImagePath& r) {
+// Decodes the geodesic's and the baseline's latents in one batch.
+void decodeBoth(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& path, const Points& baseline,
+                const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, const PipelineCallback& progress,
+                ImagePath& r) {
     Points both(path.rows() * 2, path.cols());
     both << path, baseline;
     std::vector<FrameSource> bothSources = sources;
@@ -61,11 +61,17 @@ void finish(const std::shared_ptr<const DiffusionModel>& model, const Keyframes&
     r.baselineFrames = images.slice(0, path.rows());
     r.latents = rowsToLatents(path, *model);
     r.baselineLatents = rowsToLatents(baseline, *model);
+}
+
+// Measures both along their frames, relative to the first keyframe; the residuals come from the knots.
+void measureBoth(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& path, const Points& baseline,
+                 const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, const PipelineCallback& progress,
+                 const std::vector<double>& geodesicResidual, const std::vector<double>& baselineResidual, ImagePath& r) {
     if (progress) progress({"measure", 0, 1, 0, 1, nullptr});
-    const PathNumbers pm = measureFrames(model, k, path, sources, o, control), bm = measureFrames(model, k, baseline, sources, o, control);
-    r.unetEvaluations += 2LL * path.rows() * (model->textConditioned() ? 2 : 1);
-    r.path = relativeToFirstKeyframe(pm, r.keyframes.front());
-    r.baseline = relativeToFirstKeyframe(bm, r.keyframes.front());
+    r.path = relativeToFirstKeyframe(measureFrames(model, k, path, sources, o, control, r.unetEvaluations), r.keyframes.front());
+    r.baseline = relativeToFirstKeyframe(measureFrames(model, k, baseline, sources, o, control, r.unetEvaluations), r.keyframes.front());
+    setResidual(r.path, geodesicResidual);
+    setResidual(r.baseline, baselineResidual);
 }
 
 // Re-times the interior frames of every pair by 1 − SSIM between neighbouring decoded frames.
@@ -111,8 +117,7 @@ ImagePath interpolateImages(std::shared_ptr<const DiffusionModel> model, const a
     std::vector<double> geodesicResidual, baselineResidual;
     for (int p = 0; p < pairs; ++p) {
         paths.push_back(solvePair(model, k, p, o, control, progress, r).path);
-        residualsAtKnots(model, k, p, paths.back(), o, control, geodesicResidual, baselineResidual);
-        r.unetEvaluations += 2LL * (paths.back().size() - 2) * (model->textConditioned() ? 2 : 1);
+        residualsAtKnots(model, k, p, paths.back(), o, control, geodesicResidual, baselineResidual, r.unetEvaluations);
     }
     const Eigen::Index frames = static_cast<Eigen::Index>(pairs) * (f - 1) + 1;
     Points path(frames, k.points.cols()), baseline(frames, k.points.cols());
@@ -127,13 +132,9 @@ ImagePath interpolateImages(std::shared_ptr<const DiffusionModel> model, const a
             r.t.push_back(p + lt);
         }
     for (int p = 0; p <= pairs; ++p) r.keyframes.push_back(p * (f - 1));
-    finish(model, k, path, baseline, sources, o, control, progress, r);
-    if (o.retime) {
-        retime(model, k, paths, path, sources, r.t, o, control, progress, r);
-        r.path = measureFrames(model, k, path, sources, o, control);
-    }
-    setResidual(r.path, geodesicResidual);
-    setResidual(r.baseline, baselineResidual);
+    decodeBoth(model, k, path, baseline, sources, o, control, progress, r);
+    if (o.retime) retime(model, k, paths, path, sources, r.t, o, control, progress, r);
+    measureBoth(model, k, path, baseline, sources, o, control, progress, geodesicResidual, baselineResidual, r);
     r.seconds = secondsSince(start);
     return r;
 }
@@ -153,7 +154,7 @@ ImagePath extrapolateImages(std::shared_ptr<const DiffusionModel> model, const a
     std::vector<double> geodesicResidual, baselineResidual;
     if (!e.fromDirection) {
         path = solvePair(model, k, 0, o, control, progress, r).path;
-        residualsAtKnots(model, k, 0, path, o, control, geodesicResidual, baselineResidual);
+        residualsAtKnots(model, k, 0, path, o, control, geodesicResidual, baselineResidual, r.unetEvaluations);
     }
     const ModelPathScore score = pairScore(model, k, 0, o);
     const auto shoot = [&](double t0, const Eigen::VectorXd& x0, const Eigen::VectorXd& v0, double t1) {
@@ -201,9 +202,8 @@ ImagePath extrapolateImages(std::shared_ptr<const DiffusionModel> model, const a
         sources.push_back({0, rows[i].first});
         r.t.push_back(rows[i].first);
     }
-    finish(model, k, latents, baseline, sources, o, control, progress, r);
-    setResidual(r.path, geodesicResidual);
-    setResidual(r.baseline, baselineResidual);
+    decodeBoth(model, k, latents, baseline, sources, o, control, progress, r);
+    measureBoth(model, k, latents, baseline, sources, o, control, progress, geodesicResidual, baselineResidual, r);
     r.seconds = secondsSince(start);
     return r;
 }

@@ -32,11 +32,18 @@ void checkPipelineOptions(const ImagePipelineOptions& o, int images) {
     if (!(o.noiseLevel > 0 && o.noiseLevel < 1)) throw InputError("the noise level must lie in (0, 1), not " + std::to_string(o.noiseLevel));
     if (o.framesPerPair < 2 || o.framesPerPair > 1025) throw InputError("frames per pair of images must lie in 2 … 1025");
     if (o.ddimSteps < 2 || o.ddimSteps > 1000) throw InputError("DDIM steps must lie in 2 … 1000");
-    if (static_cast<int>(o.prompts.size()) > images)
-        throw InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(images) + " images: give one, or one per image");
     if (o.prompts.size() > 1 && static_cast<int>(o.prompts.size()) != images)
         throw InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(images) + " images: give one, or one per image");
 }
+
+namespace {
+
+// Image i's prompt: none, the one for all, or its own.
+std::string promptFor(const ImagePipelineOptions& o, int64_t i) {
+    return o.prompts.empty() ? std::string() : o.prompts[o.prompts.size() == 1 ? 0 : static_cast<size_t>(i)];
+}
+
+}  // namespace
 
 Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
                            const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
@@ -51,16 +58,14 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
     control.throwIfCancelled();
     at::Tensor context;
     if (model->textConditioned()) {
-        for (int64_t i = 0; i < n; ++i)
-            k.contexts.push_back(model->textEmbedding(o.prompts.empty() ? std::string() : o.prompts[o.prompts.size() == 1 ? 0 : static_cast<size_t>(i)]));
+        for (int64_t i = 0; i < n; ++i) k.contexts.push_back(model->textEmbedding(promptFor(o, i)));
         k.negative = model->textEmbedding(o.negative);
         for (int64_t i = 0; i < n && o.textualInversionSteps > 0; ++i) {
             TextualInversionOptions ti;
             ti.steps = o.textualInversionSteps;
             ti.seed = o.seed + static_cast<uint64_t>(i);
             ti.cacheDir = o.textualInversionCache;
-            const std::string prompt = o.prompts.empty() ? std::string() : o.prompts[o.prompts.size() == 1 ? 0 : static_cast<size_t>(i)];
-            const TextualInversion r = invertPrompt(*model, clean.slice(0, i, i + 1), prompt, ti, control, [&](int done, int total, double) {
+            const TextualInversion r = invertPrompt(*model, clean.slice(0, i, i + 1), promptFor(o, i), ti, control, [&](int done, int total, double) {
                 if (progress) progress({"textual inversion", static_cast<int>(i), static_cast<int>(n), done, total, nullptr});
             });
             k.contexts[static_cast<size_t>(i)] = r.embedding;
@@ -138,7 +143,7 @@ namespace {
 
 // Scores of rows from their pairs' deterministic estimators, one call per pair.
 Points scoresOf(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents, const std::vector<FrameSource>& sources,
-                const ImagePipelineOptions& o, const SolveControl& control) {
+                const ImagePipelineOptions& o, const SolveControl& control, long long& evaluations) {
     Points s(latents.rows(), latents.cols());
     const int pairs = static_cast<int>(k.points.rows()) - 1;
     for (int p = 0; p < pairs; ++p) {
@@ -149,7 +154,9 @@ Points scoresOf(const std::shared_ptr<const DiffusionModel>& model, const Keyfra
         if (rows.empty()) continue;
         Points x(static_cast<Eigen::Index>(rows.size()), latents.cols());
         for (size_t i = 0; i < rows.size(); ++i) x.row(static_cast<Eigen::Index>(i)) = latents.row(rows[i]);
-        const Points sp = pairScore(model, k, p, o).score(x, ts, PathScore::kDeterministic, control);
+        const ModelPathScore score = pairScore(model, k, p, o);
+        const Points sp = score.score(x, ts, PathScore::kDeterministic, control);
+        evaluations += x.rows() * score.evaluationsPerPoint(PathScore::kDeterministic);
         for (size_t i = 0; i < rows.size(); ++i) s.row(rows[i]) = sp.row(static_cast<Eigen::Index>(i));
     }
     if (!s.allFinite()) throw InputError("the model's score is not finite along the path");
@@ -159,8 +166,9 @@ Points scoresOf(const std::shared_ptr<const DiffusionModel>& model, const Keyfra
 }  // namespace
 
 PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
-                          const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control) {
-    const LatentPathMeasures m = measureLatentPath(latents, scoresOf(model, k, latents, sources, o, control), o.solver.alpha, o.solver.sphere);
+                          const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, long long& evaluations) {
+    const LatentPathMeasures m =
+        measureLatentPath(latents, scoresOf(model, k, latents, sources, o, control, evaluations), o.solver.alpha, o.solver.sphere);
     PathNumbers n;
     n.logDensity.assign(m.logDensity.data(), m.logDensity.data() + m.logDensity.size());
     n.logLength = m.logLength;
@@ -168,7 +176,8 @@ PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, co
 }
 
 void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const DyadicSlerpPath& path,
-                      const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline) {
+                      const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline,
+                      long long& evaluations) {
     std::vector<double> ts = path.knots();
     ts = std::vector<double>(ts.begin() + 1, ts.end() - 1);
     if (ts.empty()) return;
@@ -180,6 +189,7 @@ void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const 
         const ElTerms e = elTerms(x, p->velocities(ts), p->accelerations(ts), score.score(x, ts, PathScore::kDeterministic, control), o.solver.alpha,
                                   o.solver.sphere);
         out->insert(out->end(), e.ratio.data(), e.ratio.data() + e.ratio.size());
+        evaluations += x.rows() * score.evaluationsPerPoint(PathScore::kDeterministic);
     }
 }
 

@@ -37,11 +37,13 @@ at::Tensor decodeFrames(const std::shared_ptr<const DiffusionModel>& model, cons
                         long long& evaluations);
 // Log-density and length along the frames with the deterministic score.
 PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
-                          const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control);
+                          const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, long long& evaluations);
 // Residual ratios at the interior knots of a solved pair, for the path and for the slerp through the
-// same knots; appended to the running lists.
+// same knots; appended to the running lists. Network evaluations are added to `evaluations` (as by
+// decodeFrames and measureFrames).
 void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const DyadicSlerpPath& path,
-                      const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline);
+                      const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline,
+                      long long& evaluations);
 void setResidual(PathNumbers& n, const std::vector<double>& ratios);
 // The score between keyframes p and p + 1, seeded per pair.
 ModelPathScore pairScore(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o);

@@ -135,7 +135,7 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
         r.evaluations += 2LL * score.evaluationsPerPoint(PathScore::kDeterministic);
     }
     const auto applyImplicit = [&](LatentBvpSnapshot& snap) {
-        const double h = st.t[1 < st.t.size() ? 1 : 0] - (st.t.size() > 1 ? st.t[0] : 0);
+        const double h = 1.0 / static_cast<double>(st.t.size() + 1);  // the level's points are j·h, j = 1 … m
         const double c = st.eta / (o.alpha * st.speed2 * h * h);
         const Points next = implicitStep(st.x, st.g, endA, endB, st.eta, c);
         for (Eigen::Index j = 0; j < next.rows(); ++j) r.path.set(st.t[static_cast<size_t>(j)], onSphere(next.row(j).transpose()));
