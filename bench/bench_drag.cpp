@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "main_window.h"
+#include "toy_mode.h"
 
 namespace {
 void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
@@ -29,7 +29,7 @@ void pump(int ms) {
     QTimer::singleShot(ms, &loop, &QEventLoop::quit);
     loop.exec();
 }
-bool waitUpToDate(MainWindow& w, int timeoutMs = 5000) {
+bool waitUpToDate(ToyMode& w, int timeoutMs = 5000) {
     QElapsedTimer t;
     t.start();
     while (!w.isUpToDate() && t.elapsed() < timeoutMs) pump(1);
@@ -42,7 +42,7 @@ struct Drag {
 };
 // Presses on A and moves it through loopPoint(0.05 k) every 16 ms for 3 s, the event loop running in
 // between (as a hand on a mouse), then releases; `eachTick` runs after every move.
-Drag sustainedDrag(MainWindow& w, const std::function<QPointF(double)>& loopPoint, const std::function<void()>& eachTick = {}) {
+Drag sustainedDrag(ToyMode& w, const std::function<QPointF(double)>& loopPoint, const std::function<void()>& eachTick = {}) {
     widgets::FieldView* view = w.fieldView();
     mouse(view, QEvent::MouseButtonPress, view->pixelOf(view->handlePosition(widgets::Handle::A)), Qt::LeftButton);
     const int before = w.framesDrawn();
@@ -63,8 +63,8 @@ Drag sustainedDrag(MainWindow& w, const std::function<QPointF(double)>& loopPoin
 
 int spacetimeDrags() {
     for (const char* preset : {"figure1", "ring", "banana", "two-routes"}) {
-        MainWindow w;
-        w.setMetric(MainWindow::Metric::Spacetime);
+        ToyMode w;
+        w.setMetric(ToyMode::Metric::Spacetime);
         w.loadPreset(preset);
         w.show();
         waitUpToDate(w, 60000);
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     if (argc > 2 && std::string(argv[1]) == "--metric" && std::string(argv[2]) == "spacetime") return spacetimeDrags();
     for (const char* preset : {"figure1", "two-routes", "muller-brown"}) {
-        MainWindow w;
+        ToyMode w;
         w.loadPreset(preset);
         w.show();
         waitUpToDate(w);

@@ -23,7 +23,8 @@ private Q_SLOTS:
     void stableDiffusionLoadsSamplesAndSurvivesABadFile() {
         QTemporaryDir dir;
         assembleTinySd(dir.path().toStdString());
-        ModelPanel panel;
+        ModelService service;
+        ModelPanel panel(&service);
         panel.show();
         panel.loadModel(dir.path(), "cpu", "float32");
         QVERIFY(panel.busy());  // the GUI thread is free while it loads

@@ -5,11 +5,20 @@
 void LatestJobRunner::submit(Job job, bool interruptRunning) {
     QMutexLocker lock(&mutex_);
     pending_ = std::move(job);
+    busy_ = true;
     if (interruptRunning) cancel_ = true;  // whatever runs now is stale
     if (!scheduled_) {
         scheduled_ = true;
         QMetaObject::invokeMethod(this, &LatestJobRunner::process, Qt::QueuedConnection);
     }
+}
+
+bool LatestJobRunner::cancel() {
+    QMutexLocker lock(&mutex_);
+    const bool any = busy_;
+    pending_.reset();
+    cancel_ = true;
+    return any;
 }
 
 void LatestJobRunner::process() {
@@ -19,6 +28,7 @@ void LatestJobRunner::process() {
             QMutexLocker lock(&mutex_);
             if (!pending_) {
                 scheduled_ = false;
+                busy_ = false;
                 return;
             }
             job = std::move(*pending_);

@@ -16,6 +16,9 @@ class LatestJobRunner : public QObject {
 public:
     using Job = std::function<void(const geo::SolveControl&)>;
     void submit(Job job, bool interruptRunning = true);  // any thread
+    // Drops the pending job and cancels the running one; true when one was running or pending.
+    bool cancel();  // any thread
+    bool busy() const { return busy_; }  // a job runs or waits to
 
 private:
     void process();  // the runner's thread
@@ -24,4 +27,5 @@ private:
     std::optional<Job> pending_;
     bool scheduled_ = false;
     std::atomic<bool> cancel_{false};
+    std::atomic<bool> busy_{false};
 };

@@ -4,87 +4,136 @@
 #include <QTimer>
 #include <memory>
 
+#include "export_dialog.h"
+#include "image_mode.h"
 #include "main_window.h"
 #include "model_panel.h"
+#include "toy_mode.h"
+
+namespace {
+
+// Grabs the window once it has nothing in flight (one tick later: plots replot on a queued event)
+// and quits with the save's status.
+void screenshotWhenSettled(MainWindow& w, const QString& file, std::function<bool()> ready) {
+    auto* poll = new QTimer(&w);
+    auto settled = std::make_shared<bool>(false);
+    QObject::connect(poll, &QTimer::timeout, &w, [&w, file, ready, settled, poll] {
+        const bool now = w.isUpToDate() && ready();
+        if (!now || !*settled) {
+            *settled = now;
+            return;
+        }
+        poll->stop();
+        const QPixmap image = w.grab();
+        if (w.modelPanel()->isVisible()) qInfo("%s", qPrintable(w.modelPanel()->message()));
+        QApplication::exit(image.save(file, "PNG") ? 0 : 1);
+    });
+    poll->start(50);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Geodesic Explorer");
+    QApplication::setOrganizationName("Geodesic Explorer");
     QApplication::setApplicationVersion(GEODESIC_VERSION);
     QCommandLineParser args;
-    args.setApplicationDescription("Explore density and spacetime geodesics in toy densities.");
+    args.setApplicationDescription("Explore density and spacetime geodesics in toy densities and between images through a diffusion model.");
     args.addHelpOption();
     args.addVersionOption();
     QCommandLineOption preset("preset", "Start on this toy preset.", "name", "figure1");
     QCommandLineOption field("field", "Start on this field JSON file.", "file");
     QCommandLineOption metric("metric", "Start with this metric: density, spacetime or euclidean.", "name", "density");
     QCommandLineOption constraint("constraint", "Transition-path constraint of the spacetime Müller–Brown view: none, low-variance or avoid.", "name", "none");
-    QCommandLineOption shot("screenshot", "Save the window as PNG once the first solve is drawn, then quit.", "file");
-    QCommandLineOption model("model", "Open the model panel on this model: \"shipped\", a Stable Diffusion folder or .safetensors file.", "path");
+    QCommandLineOption shot("screenshot", "Save the window as PNG once everything asked for is drawn, then quit.", "file");
+    QCommandLineOption model("model", "Load this model: \"shipped\", a Stable Diffusion folder or .safetensors file.", "path");
     QCommandLineOption device("device", "Run the model on auto, cpu or cuda.", "name", "auto");
     QCommandLineOption dtype("dtype", "Run the model in float32, bfloat16 or float16 (CUDA).", "name", "float32");
-    QCommandLineOption prompt("prompt", "Prompt of a text-conditioned model.", "text");
-    QCommandLineOption sample("sample", "Draw one sample once the model is loaded.");
-    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample});
+    QCommandLineOption prompt("prompt", "Prompt of a text-conditioned model (the model panel's sample).", "text");
+    QCommandLineOption sample("sample", "Draw one sample in the model panel once the model is loaded.");
+    QCommandLineOption images("images", "Open the image mode with the images given as arguments (two or more) as keyframes.");
+    QCommandLineOption run("run", "With --images: interpolate them once the model is loaded.");
+    QCommandLineOption exportDir("export", "With --run: export the finished path (frames, strip, GIF, JSON) into this folder.", "folder");
+    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, run, exportDir});
+    args.addPositionalArgument("images", "Keyframe images, with --images.", "[IMAGE ...]");
     args.process(app);
 
     MainWindow w;
+    ToyMode* toy = w.toy();
     const QStringList metrics{"density", "spacetime", "euclidean"};
     if (!metrics.contains(args.value(metric))) {
         qCritical("unknown metric \"%s\" (known: density, spacetime, euclidean)", qPrintable(args.value(metric)));
         return 2;
     }
-    w.setMetric(MainWindow::Metric(metrics.indexOf(args.value(metric))));
+    if ((args.isSet(run) || args.isSet(exportDir)) && !args.isSet(images)) {
+        qCritical("--run and --export need --images");
+        return 2;
+    }
+    toy->setMetric(ToyMode::Metric(metrics.indexOf(args.value(metric))));
     try {
-        if (args.isSet(constraint)) w.spacetime()->setConstraint(geo::parseTpsConstraint(args.value(constraint).toStdString()));
+        if (args.isSet(constraint)) toy->spacetime()->setConstraint(geo::parseTpsConstraint(args.value(constraint).toStdString()));
     } catch (const std::exception& e) {
         qCritical("%s", e.what());
         return 2;
     }
-    if (args.isSet(field) && !w.loadFieldFile(args.value(field))) return 2;
+    if (args.isSet(field) && !toy->loadFieldFile(args.value(field))) return 2;
     if (args.isSet(preset)) {
         try {
-            w.loadPreset(args.value(preset));
+            toy->loadPreset(args.value(preset));
         } catch (const std::exception& e) {
             qCritical("%s", e.what());
             return 2;
         }
     }
-    w.show();
-    auto modelPending = std::make_shared<bool>(false);
+    auto scriptDone = std::make_shared<bool>(true);
     if (args.isSet(model)) {
-        w.showModelPanel();
-        ModelPanel* panel = w.modelPanel();
-        if (args.isSet(prompt)) panel->setPrompt(args.value(prompt));
         const QString path = args.value(model) == "shipped" ? QString() : args.value(model);
-        panel->loadModel(path, args.value(device), args.value(dtype));
-        *modelPending = true;
-        auto sampled = std::make_shared<bool>(!args.isSet(sample));
-        QObject::connect(panel, &ModelPanel::idle, &w, [panel, modelPending, sampled] {
-            if (!*sampled && !panel->current().description.isEmpty()) {
-                *sampled = true;
-                panel->sample();
-                return;
-            }
-            *modelPending = false;
-        });
+        if (!args.isSet(images)) w.showModelPanel();
+        if (args.isSet(prompt)) w.modelPanel()->setPrompt(args.value(prompt));
+        w.modelPanel()->loadModel(path, args.value(device), args.value(dtype));
+        if (args.isSet(sample)) {
+            *scriptDone = false;
+            QObject::connect(w.modelPanel(), &ModelPanel::idle, &w, [&w, scriptDone] {
+                if (*scriptDone || w.modelService()->isLoading()) return;
+                if (!w.modelService()->hasModel() || !w.modelPanel()->preview().isNull() || !w.modelPanel()->sample()) *scriptDone = true;
+            });
+        }
     }
-    if (args.isSet(shot)) {
-        auto* poll = new QTimer(&w);
-        auto settled = std::make_shared<bool>(false);
-        QObject::connect(poll, &QTimer::timeout, &w, [&, settled, poll] {
-            // Grab one tick after the result arrived: the plots replot on a queued event.
-            const bool ready = w.isUpToDate() && !*modelPending;
-            if (!ready || !*settled) {
-                *settled = ready;
-                return;
-            }
-            const QPixmap image = w.grab();
-            poll->stop();
-            if (w.modelPanel()->isVisible()) qInfo("%s", qPrintable(w.modelPanel()->message()));
-            QApplication::exit(image.save(args.value(shot), "PNG") ? 0 : 1);
-        });
-        poll->start(50);
+    if (args.isSet(images)) {
+        ImageMode* mode = w.images();
+        w.showMode(mode);
+        if (!mode->addImageFiles(args.positionalArguments())) {
+            qCritical("%s", qPrintable(mode->statusText()));
+            return 2;
+        }
+        if (args.isSet(run)) {
+            *scriptDone = false;
+            // Runs once a model is there (the one asked for, or the one the mode loads when shown).
+            auto started = std::make_shared<bool>(false);
+            auto start = [&w, mode, started, scriptDone] {
+                if (*started || !w.modelService()->hasModel() || w.modelService()->isLoading()) return;
+                *started = true;
+                if (!mode->run()) *scriptDone = true;
+            };
+            QObject::connect(w.modelService(), &ModelService::loaded, &w, start);
+            QObject::connect(w.modelService(), &ModelService::loadFailed, &w, [scriptDone] { *scriptDone = true; });
+            QTimer::singleShot(0, &w, start);
+            const QString folder = args.value(exportDir);
+            QObject::connect(mode, &ImageMode::runFinished, &w, [mode, folder, scriptDone](bool completed) {
+                if (!completed || folder.isEmpty()) return void(*scriptDone = true);
+                ImageExportRequest r = ExportDialog::remembered();
+                r.folder = folder;
+                if (!mode->exportResult(r)) *scriptDone = true;
+            });
+            QObject::connect(mode, &ImageMode::exportFinished, &w, [scriptDone](bool ok, const QString& message) {
+                if (!ok) qCritical("%s", qPrintable(message));
+                else qInfo("%s", qPrintable(message));
+                *scriptDone = true;
+            });
+        }
     }
+    w.show();
+    if (args.isSet(shot)) screenshotWhenSettled(w, args.value(shot), [scriptDone] { return *scriptDone; });
     return app.exec();
 }

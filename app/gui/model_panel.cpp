@@ -1,6 +1,7 @@
 #include "model_panel.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -17,13 +18,7 @@ namespace {
 constexpr int kShipped = 0, kFolder = 1, kFile = 2;  // fixed entries of the source box; chosen paths follow
 }
 
-ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
-    qRegisterMetaType<ModelInfo>();
-    worker_ = new ModelWorker();
-    worker_->moveToThread(&thread_);
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    thread_.start();
-
+ModelPanel::ModelPanel(ModelService* service, QWidget* parent) : QWidget(parent), service_(service) {
     source_ = new QComboBox();
     source_->addItems({"Shipped model (scenes64)", "Stable Diffusion folder…", "Stable Diffusion .safetensors file…"});
     source_->setToolTip("The shipped model, or Stable Diffusion 1.x/2.x weights of your own: a diffusers folder or a single-file checkpoint");
@@ -94,34 +89,46 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
         loadModel(i == kShipped ? QString() : source_->currentData().toString(), device_->currentText(), dtype_->currentText());
     });
     connect(sampleButton_, &QPushButton::clicked, this, [this] { sample(); });
-    connect(worker_, &ModelWorker::progress, this, [this](const QString& what, int done, int total) {
+    auto showProgress = [this](const QString& what, int done, int total) {
         progress_->setRange(0, total);
         progress_->setValue(done);
         progress_->setFormat(what + (total ? " %v/%m" : ""));
         progress_->setTextVisible(true);
+    };
+    // Loads may come from elsewhere in the window (the command line, the image mode): show them all.
+    connect(service_, &ModelService::loadProgress, this, [this, showProgress](const QString& what, int done, int total) {
+        if (!busy_) setBusy(true, "Loading…");
+        showProgress(what, done, total);
     });
-    connect(worker_, &ModelWorker::loaded, this, [this](const ModelInfo& info) {
-        current_ = info;
+    connect(service_, &ModelService::jobProgress, this, [this, showProgress](ModelService::Slot slot, quint64 id, const QString& what, int done, int total) {
+        if (slot == ModelService::Slot::Sample && id == sampleId_) showProgress(what, done, total);
+    });
+    connect(service_, &ModelService::loaded, this, [this](const ModelInfo& info) {
         textBox_->setVisible(info.textConditioned);
         running_->setText("Running on <b>" + info.device + "</b> in <b>" + info.dtype + "</b>");
-        finish(info.description, false);
+        const int i = info.path.isEmpty() ? kShipped : source_->findData(info.path);
+        if (i >= 0) source_->setCurrentIndex(i);
+        if (!service_->isLoading()) finish(info.description, false);
         Q_EMIT modelChanged(info);
     });
-    connect(worker_, &ModelWorker::loadFailed, this, [this](const QString& why) {
-        const QString kept = current_.description.isEmpty() ? "No model is loaded." : "Still using " + current_.description + ".";
-        finish("Could not load " + (pendingPath_.isEmpty() ? "the shipped model" : pendingPath_) + ": " + why + "\n" + kept, true);
+    connect(service_, &ModelService::loadFailed, this, [this](const QString& path, const QString& why) {
+        const QString kept = current().description.isEmpty() ? "No model is loaded." : "Still using " + current().description + ".";
+        finish("Could not load " + (path.isEmpty() ? "the shipped model" : path) + ": " + why + "\n" + kept, true);
     });
-    connect(worker_, &ModelWorker::sampled, this, [this](const QImage& image, double seconds) {
+    connect(service_, &ModelService::jobFinished, this, [this](ModelService::Slot slot, quint64 id, const QVariant& result, const QString& error, bool cancelled) {
+        if (slot != ModelService::Slot::Sample || id != sampleId_) return;
+        sampleId_ = 0;
+        if (cancelled) return finish(current().description + "\nSampling cancelled", true);
+        if (!error.isEmpty()) return finish(current().description + "\nSampling failed: " + error, true);
+        const auto [image, seconds] = result.value<QPair<QImage, double>>();
         preview_ = image;
         image_->setPixmap(QPixmap::fromImage(image.scaled(256, 256, Qt::KeepAspectRatio, image.width() < 256 ? Qt::FastTransformation : Qt::SmoothTransformation)));
-        finish(current_.description + QString("\nSample: %1×%2 in %3 s").arg(image.width()).arg(image.height()).arg(seconds, 0, 'f', 1), false);
+        finish(current().description + QString("\nSample: %1×%2 in %3 s").arg(image.width()).arg(image.height()).arg(seconds, 0, 'f', 1), false);
     });
-    connect(worker_, &ModelWorker::sampleFailed, this, [this](const QString& why) { finish(current_.description + "\nSampling failed: " + why, true); });
 }
 
 ModelPanel::~ModelPanel() {
-    thread_.quit();
-    thread_.wait();
+    if (sampleId_) service_->cancel(ModelService::Slot::Sample);
 }
 
 void ModelPanel::chooseSource(int index) {
@@ -137,7 +144,6 @@ void ModelPanel::chooseSource(int index) {
 }
 
 void ModelPanel::loadModel(const QString& path, const QString& device, const QString& dtype) {
-    pendingPath_ = path;
     if (path.isEmpty()) {
         source_->setCurrentIndex(kShipped);
     } else {
@@ -151,20 +157,27 @@ void ModelPanel::loadModel(const QString& path, const QString& device, const QSt
     device_->setCurrentText(device);
     dtype_->setCurrentText(dtype);
     setBusy(true, "Loading " + (path.isEmpty() ? QString("the shipped model") : path) + " …");
-    worker_->load(path, device, dtype);
+    service_->load(path, device, dtype);
 }
 
 bool ModelPanel::sample() {
     // One job at a time: a sample must not displace a load still waiting to run.
-    if (busy_ || current_.description.isEmpty()) return false;
+    if (busy_ || current().description.isEmpty()) return false;
     SampleRequest r;
     r.prompt = prompt_->text();
     r.negative = negative_->text();
     r.guidance = guidance_->value();
     r.seed = static_cast<quint64>(seed_->value());
     r.steps = steps_->value();
-    setBusy(true, current_.description + "\nSampling…");
-    worker_->sample(r);
+    setBusy(true, current().description + "\nSampling…");
+    sampleId_ = service_->submit(ModelService::Slot::Sample, [r](const std::shared_ptr<geo::DiffusionModel>& model, const geo::SolveControl& control,
+                                                                 const ModelService::Reporter& report) {
+        if (!model) throw std::runtime_error("no model is loaded");
+        QElapsedTimer clock;
+        clock.start();
+        const QImage image = sampleImage(model, r, control, [&](const QString& what, int done, int total) { report.progress(what, done, total); });
+        return QVariant::fromValue(qMakePair(image, clock.elapsed() / 1000.0));
+    });
     return true;
 }
 
@@ -181,7 +194,7 @@ void ModelPanel::setBusy(bool busy, const QString& what) {
     progress_->setVisible(busy);
     progress_->setRange(0, 0);
     loadButton_->setEnabled(!busy);
-    sampleButton_->setEnabled(!busy && !current_.description.isEmpty());
+    sampleButton_->setEnabled(!busy && !current().description.isEmpty());
     if (!what.isEmpty()) status_->setText(what);
     status_->setStyleSheet({});
 }

@@ -2,11 +2,11 @@
 // The model chooser: the shipped model or a Stable Diffusion folder or file, on a device in a dtype;
 // what is loaded and where it runs stays in view; prompt, negative prompt and guidance appear for
 // models with text conditioning; one sample previews the model. Loading and sampling run on the
-// worker's thread with progress; a failed load keeps the previous model and says why.
-#include <QThread>
+// window's ModelService with progress (a sample runs beside an image path, never cancels it); a
+// failed load keeps the previous model and says why.
 #include <QWidget>
 
-#include "model_worker.h"
+#include "model_service.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -20,7 +20,7 @@ class QWidget;
 class ModelPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit ModelPanel(QWidget* parent = nullptr);
+    explicit ModelPanel(ModelService* service, QWidget* parent = nullptr);
     ~ModelPanel() override;
 
     // path empty: the shipped model.
@@ -28,7 +28,7 @@ public:
     bool sample();  // false while a load or a sample runs
     void setPrompt(const QString& prompt, const QString& negative = {});
 
-    const ModelInfo& current() const { return current_; }
+    const ModelInfo& current() const { return service_->current(); }
     bool busy() const { return busy_; }
     QString message() const;                  // the status line's text
     bool promptVisible() const;
@@ -43,10 +43,8 @@ private:
     void setBusy(bool busy, const QString& what = {});
     void finish(const QString& message, bool error);
 
-    QThread thread_;
-    ModelWorker* worker_ = nullptr;
-    ModelInfo current_;
-    QString pendingPath_;
+    ModelService* service_;
+    quint64 sampleId_ = 0;
     bool busy_ = false;
     QImage preview_;
     QComboBox *source_, *device_, *dtype_;

@@ -16,9 +16,33 @@ at::Tensor gaussianLatents(const DiffusionModel& model, int count, uint64_t seed
 
 at::Tensor sampleLatents(const DiffusionModel& model, int count, uint64_t seed, int steps, const SolveControl& control,
                          const StepCallback& progress) {
+    return sampleLatents(model, model, count, seed, steps, control, progress);
+}
+
+at::Tensor sampleLatents(const EpsilonModel& eps, const DiffusionModel& model, int count, uint64_t seed, int steps, const SolveControl& control,
+                         const StepCallback& progress) {
     const at::Tensor noise = gaussianLatents(model, count, seed);
     const int top = model.schedule().ddimTimesteps(steps).front();
-    return ddimSample(model, model.schedule(), noise, top, steps, control, progress);
+    return ddimSample(eps, model.schedule(), noise, top, steps, control, progress);
+}
+
+GuidedEpsilon::GuidedEpsilon(std::shared_ptr<const DiffusionModel> model, const TextConditioning& c) : model_(std::move(model)) {
+    if (!(c.guidance >= 0 && c.guidance <= 100)) throw InputError("the guidance scale must lie in [0, 100]");
+    if (!model_->textConditioned()) {
+        if (!c.prompt.empty() || !c.negative.empty()) throw InputError(model_->describe() + ": this model takes no text prompt");
+        return;
+    }
+    prompt_ = model_->textEmbedding(c.prompt);
+    if (c.guidance != 1) negative_ = model_->textEmbedding(c.negative);
+    guidance_ = c.guidance;
+}
+
+at::Tensor GuidedEpsilon::epsilon(const at::Tensor& x, int64_t t) const {
+    if (!prompt_.defined()) return model_->epsilonWith(x, t, {});
+    const at::Tensor cond = model_->epsilonWith(x, t, prompt_);
+    if (!negative_.defined()) return cond;
+    const at::Tensor uncond = model_->epsilonWith(x, t, negative_);
+    return uncond + guidance_ * (cond - uncond);
 }
 
 DdimRoundTrip ddimRoundTrip(const DiffusionModel& model, const at::Tensor& images, int timestep, int steps, const SolveControl& control,

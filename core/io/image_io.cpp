@@ -17,7 +17,7 @@ void writePng(const std::filesystem::path& path, const RgbImage& image) {
     writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
-RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::string* warning) {
+RgbImage readImage(const std::filesystem::path& path) {
     if (!std::filesystem::is_regular_file(path)) throw InputError(path.string() + ": no such file");
     cv::Mat bgr;
     try {
@@ -26,21 +26,35 @@ RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::str
         bgr.release();
     }
     if (bgr.empty()) throw InputError(path.string() + ": not an image OpenCV can read");
-    if (bgr.cols != size || bgr.rows != size) {
-        const int side = std::min(bgr.cols, bgr.rows);
-        const cv::Rect crop((bgr.cols - side) / 2, (bgr.rows - side) / 2, side, side);
-        cv::Mat square;
-        cv::resize(bgr(crop), square, cv::Size(size, size), 0, 0, side > size ? cv::INTER_AREA : cv::INTER_CUBIC);
-        if (warning)
-            *warning = path.string() + ": " + std::to_string(bgr.cols) + "x" + std::to_string(bgr.rows) +
-                       " centre-cropped to " + std::to_string(side) + "x" + std::to_string(side) + " and resized to " +
-                       std::to_string(size) + "x" + std::to_string(size);
-        bgr = square;
-    }
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    RgbImage out{size, size, std::vector<uint8_t>(rgb.data, rgb.data + static_cast<size_t>(size) * size * 3)};
-    return out;
+    return {rgb.cols, rgb.rows, std::vector<uint8_t>(rgb.data, rgb.data + static_cast<size_t>(rgb.cols) * rgb.rows * 3)};
+}
+
+SquareCrop centreSquareOf(int width, int height) {
+    const int side = std::min(width, height);
+    return {(width - side) / 2, (height - side) / 2, side};
+}
+
+RgbImage centreSquare(const RgbImage& image, int size) {
+    if (image.width < 1 || image.height < 1 || image.rgb.size() != static_cast<size_t>(image.width) * image.height * 3)
+        throw InputError("an empty or malformed image");
+    if (image.width == size && image.height == size) return image;
+    const SquareCrop c = centreSquareOf(image.width, image.height);
+    const cv::Mat in(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.rgb.data()));
+    cv::Mat square;
+    cv::resize(in(cv::Rect(c.x, c.y, c.side, c.side)), square, cv::Size(size, size), 0, 0, c.side > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    return {size, size, std::vector<uint8_t>(square.data, square.data + static_cast<size_t>(size) * size * 3)};
+}
+
+RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::string* warning) {
+    const RgbImage image = readImage(path);
+    if ((image.width != size || image.height != size) && warning) {
+        const int side = centreSquareOf(image.width, image.height).side;
+        *warning = path.string() + ": " + std::to_string(image.width) + "x" + std::to_string(image.height) + " centre-cropped to " +
+                   std::to_string(side) + "x" + std::to_string(side) + " and resized to " + std::to_string(size) + "x" + std::to_string(size);
+    }
+    return centreSquare(image, size);
 }
 
 RgbImage tileImages(const std::vector<RgbImage>& images, int columns, int gap) {

@@ -15,6 +15,17 @@ struct RgbImage {
 
 void writePng(const std::filesystem::path& path, const RgbImage& image);  // atomic; InputError on failure
 
+// Reads an image of any size and format OpenCV reads; InputError naming the file when it cannot.
+RgbImage readImage(const std::filesystem::path& path);
+
+// The largest centred square of a width × height image, and that square brought to size × size
+// (area filter when shrinking, cubic when growing): how every image meets a model.
+struct SquareCrop {
+    int x = 0, y = 0, side = 0;
+};
+SquareCrop centreSquareOf(int width, int height);
+RgbImage centreSquare(const RgbImage& image, int size);
+
 // Reads an image; if it is not size × size it is centre-cropped to a square and resized, and
 // `warning` (when given) says so. InputError naming the file when it cannot be read.
 RgbImage readImageAsSquare(const std::filesystem::path& path, int size, std::string* warning = nullptr);

@@ -30,9 +30,11 @@ std::vector<RgbImage> imagesOf(const at::Tensor& frames) {
     return out;
 }
 
-void checkParent(const fs::path& file, const char* what) {
+// `folder`: the export's own folder, which is created if needed (checked by the caller).
+void checkParent(const fs::path& file, const char* what, const fs::path& folder) {
     if (file.empty()) return;
     const fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+    if (parent.lexically_normal() == folder.lexically_normal() && !fs::exists(folder)) return;
     if (!fs::is_directory(parent)) throw InputError(std::string(what) + " " + file.string() + ": the folder " + parent.string() + " does not exist");
     if (::access(parent.c_str(), W_OK) != 0) throw InputError(std::string(what) + " " + file.string() + ": the folder is not writable");
     if (fs::is_directory(file)) throw InputError(std::string(what) + " " + file.string() + " is a folder");
@@ -103,10 +105,10 @@ void checkExportTargets(const ImagePathExport& e) {
     const fs::path existing = fs::exists(e.folder) ? e.folder : (e.folder.parent_path().empty() ? fs::path(".") : e.folder.parent_path());
     if (!fs::is_directory(existing)) throw InputError("output folder " + e.folder.string() + ": its parent folder does not exist");
     if (::access(existing.c_str(), W_OK) != 0) throw InputError("output folder " + e.folder.string() + " is not writable");
-    checkParent(e.json, "JSON file");
-    checkParent(e.latents, "latents file");
-    checkParent(e.gif, "GIF file");
-    checkParent(e.mp4, "MP4 file");
+    checkParent(e.json, "JSON file", e.folder);
+    checkParent(e.latents, "latents file", e.folder);
+    checkParent(e.gif, "GIF file", e.folder);
+    checkParent(e.mp4, "MP4 file", e.folder);
     if (!(e.animation.fps > 0 && e.animation.fps <= 100)) throw InputError("frames per second must lie in (0, 100]");
     if (e.animation.hold < 0 || e.animation.hold > 100) throw InputError("frames held at a keyframe must lie in 0 … 100");
     if (e.animation.width < 0 || e.animation.height < 0 || e.animation.width > 8192 || e.animation.height > 8192)

@@ -15,6 +15,12 @@
 
 namespace geo {
 
+// Inverted keyframes kept between runs (an interactive front end re-solving the same images with
+// another α or method need not encode and invert them again). Keyed by the model, the images' bytes
+// and every option the inversion depends on; holds the last few. Safe to share between threads.
+class KeyframeCache;
+std::shared_ptr<KeyframeCache> makeKeyframeCache(int capacity = 4);
+
 // The negative prompt of the published configuration (§3.2).
 extern const char* const kPublishedNegativePrompt;
 
@@ -30,6 +36,7 @@ struct ImagePipelineOptions {
     bool retime = false;         // re-time the geodesic's frames by 1 − SSIM between neighbours
     int textualInversionSteps = 0;  // text models: > 0 inverts each image's prompt embedding first (§3.2; 500 published)
     std::filesystem::path textualInversionCache;  // empty: the user's cache folder
+    std::shared_ptr<KeyframeCache> keyframeCache; // null: invert every run
 };
 
 // Sensible defaults for a model: α measured for the shipped model (docs/image-geodesics.md), the

@@ -2,6 +2,9 @@
 
 #include <ATen/ATen.h>
 #include <cmath>
+#include <list>
+#include <mutex>
+#include <optional>
 
 #include "common/errors.h"
 #include "diagnostics/latent_path_measures.h"
@@ -45,11 +48,11 @@ std::string promptFor(const ImagePipelineOptions& o, int64_t i) {
 
 }  // namespace
 
-Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
-                           const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
-    checkPipelineOptions(o, static_cast<int>(images.size(0)));
-    if (!model->textConditioned() && !o.prompts.empty()) throw InputError(model->describe() + " takes no text prompt");
-    if (!model->textConditioned() && o.textualInversionSteps > 0) throw InputError(model->describe() + " takes no text, so it has no prompt to invert");
+namespace {
+
+// Encoded, (textual-inversion,) DDIM-inverted and put on one sphere; `evaluations` counts the UNet calls.
+Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
+                          const SolveControl& control, const PipelineCallback& progress, std::vector<std::string>& warnings, long long& evaluations) {
     Keyframes k;
     k.timestep = model->schedule().timestepForNoiseLevel(o.noiseLevel, o.ddimSteps);
     const int64_t n = images.size(0);
@@ -69,8 +72,8 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
                 if (progress) progress({"textual inversion", static_cast<int>(i), static_cast<int>(n), done, total, nullptr});
             });
             k.contexts[static_cast<size_t>(i)] = r.embedding;
-            if (r.fromCache) out.warnings.push_back("textual inversion of image " + std::to_string(i + 1) + " read from " + r.cacheFile.string());
-            else out.unetEvaluations += static_cast<long long>(ti.steps) * ti.batch;
+            if (r.fromCache) warnings.push_back("textual inversion of image " + std::to_string(i + 1) + " read from " + r.cacheFile.string());
+            else evaluations += static_cast<long long>(ti.steps) * ti.batch;
         }
         context = at::cat(k.contexts);
     }
@@ -83,6 +86,80 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
     if (!k.points.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
     k.radius = k.points.rowwise().norm().mean();
     for (Eigen::Index i = 0; i < k.points.rows(); ++i) k.points.row(i) *= k.radius / k.points.row(i).norm();
+    evaluations += n * gridStepsUpTo(*model, k.timestep, o.ddimSteps);
+    return k;
+}
+
+// FNV-1a over the bytes of a tensor's float32 values.
+uint64_t hashOf(const at::Tensor& t) {
+    const at::Tensor c = t.to(at::kFloat).contiguous().cpu();
+    const auto* p = static_cast<const unsigned char*>(c.data_ptr());
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0, n = static_cast<size_t>(c.numel()) * sizeof(float); i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+// Everything the inverted keyframes depend on.
+std::string inversionKey(const DiffusionModel& model, const at::Tensor& images, const ImagePipelineOptions& o) {
+    std::string key = std::to_string(reinterpret_cast<uintptr_t>(&model)) + "|" + model.describe() + "|" + std::to_string(hashOf(images)) + "|" +
+                      std::to_string(images.size(0)) + "|" + std::to_string(o.noiseLevel) + "|" + std::to_string(o.ddimSteps) + "|" +
+                      std::to_string(o.textualInversionSteps) + "|" + o.negative + "|" + o.textualInversionCache.string();
+    if (o.textualInversionSteps > 0) key += "|seed " + std::to_string(o.seed);
+    for (const std::string& p : o.prompts) key += "|p:" + p;
+    return key;
+}
+
+}  // namespace
+
+}  // namespace geo::pipeline
+
+namespace geo {
+
+class KeyframeCache {
+public:
+    explicit KeyframeCache(int capacity) : capacity_(std::max(1, capacity)) {}
+    std::optional<pipeline::Keyframes> find(const std::string& key) {
+        std::lock_guard lock(mutex_);
+        for (auto it = entries_.begin(); it != entries_.end(); ++it)
+            if (it->first == key) {
+                entries_.splice(entries_.begin(), entries_, it);  // most recently used first
+                return entries_.front().second;
+            }
+        return std::nullopt;
+    }
+    void store(const std::string& key, const pipeline::Keyframes& k) {
+        std::lock_guard lock(mutex_);
+        entries_.emplace_front(key, k);
+        while (static_cast<int>(entries_.size()) > capacity_) entries_.pop_back();
+    }
+
+private:
+    std::mutex mutex_;
+    std::list<std::pair<std::string, pipeline::Keyframes>> entries_;
+    int capacity_;
+};
+
+std::shared_ptr<KeyframeCache> makeKeyframeCache(int capacity) { return std::make_shared<KeyframeCache>(capacity); }
+
+}  // namespace geo
+
+namespace geo::pipeline {
+
+Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
+                           const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
+    checkPipelineOptions(o, static_cast<int>(images.size(0)));
+    if (!model->textConditioned() && !o.prompts.empty()) throw InputError(model->describe() + " takes no text prompt");
+    if (!model->textConditioned() && o.textualInversionSteps > 0) throw InputError(model->describe() + " takes no text, so it has no prompt to invert");
+    const std::string key = o.keyframeCache ? inversionKey(*model, images, o) : std::string();
+    std::optional<Keyframes> cached = o.keyframeCache ? o.keyframeCache->find(key) : std::nullopt;
+    Keyframes k;
+    if (cached) {
+        k = std::move(*cached);
+        out.warnings.push_back("keyframes: inverted latents reused from the previous run with the same images and inversion settings");
+    } else {
+        k = invertKeyframes(model, images, o, control, progress, out.warnings, out.unetEvaluations);
+        if (o.keyframeCache) o.keyframeCache->store(key, k);
+    }
     out.model = model->describe();
     out.noiseLevel = o.noiseLevel;
     out.timestep = k.timestep;
@@ -91,7 +168,6 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
     out.seed = o.seed;
     out.solver = latentBvpMethodName(o.solver.method);
     out.evaluationsPerLevel.assign(static_cast<size_t>(o.solver.levels), 0);
-    out.unetEvaluations += n * gridStepsUpTo(*model, k.timestep, o.ddimSteps);
     return k;
 }
 
@@ -109,10 +185,16 @@ LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, co
     LatentBvpOptions so = o.solver;
     so.radius = k.radius;
     const int pairs = static_cast<int>(k.points.rows()) - 1;
-    LatentBvpResult r = solveLatentBvp(score, k.points.row(pair).transpose(), k.points.row(pair + 1).transpose(), so, control,
-                                       [&](const LatentBvpSnapshot& s) {
-                                           if (progress) progress({"solve", pair, pairs, s.iteration, so.maxIterations, &s});
-                                       });
+    const Eigen::VectorXd a = k.points.row(pair).transpose(), b = k.points.row(pair + 1).transpose();
+    LatentBvpResult r = solveLatentBvp(score, a, b, so, control, [&](const LatentBvpSnapshot& s) {
+        if (!progress) return;
+        const PreviewFunction preview = [&](const std::vector<double>& ts, bool baseline) {
+            DyadicSlerpPath path(a, b);
+            for (size_t i = 0; !baseline && i < s.t.size(); ++i) path.set(s.t[i], s.controlPoints->row(static_cast<Eigen::Index>(i)).transpose());
+            return previewPath(model, k, pair, o, path, ts, control);
+        };
+        progress({"solve", pair, pairs, s.iteration, so.maxIterations, &s, &preview});
+    });
     out.iterations += r.iterations;
     out.unetEvaluations += r.evaluations;
     for (size_t l = 0; l < r.evaluationsPerLevel.size() && l < out.evaluationsPerLevel.size(); ++l) out.evaluationsPerLevel[l] += r.evaluationsPerLevel[l];
@@ -191,6 +273,33 @@ void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const 
         out->insert(out->end(), e.ratio.data(), e.ratio.data() + e.ratio.size());
         evaluations += x.rows() * score.evaluationsPerPoint(PathScore::kDeterministic);
     }
+}
+
+PathPreview previewPath(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o,
+                        const DyadicSlerpPath& path, const std::vector<double>& ts, const SolveControl& control) {
+    PathPreview r;
+    r.t = ts;
+    if (ts.empty()) return r;
+    const Points x = path.positions(ts);
+    const PathConditioning c = k.pair(pair);
+    at::Tensor context;
+    if (c.defined()) {
+        std::vector<at::Tensor> rows;
+        for (double t : ts) rows.push_back(c.at(std::clamp(t, 0.0, 1.0)));
+        context = at::cat(rows);
+    }
+    const at::Tensor latents = rowsToLatents(x, *model);
+    const at::Tensor eps = model->epsilonWith(latents, k.timestep, context);
+    control.throwIfCancelled();
+    const double alphaBar = model->schedule().alphaBar(k.timestep);
+    r.frames = model->decode((latents - std::sqrt(1 - alphaBar) * eps) / std::sqrt(alphaBar));
+    control.throwIfCancelled();
+    const ModelPathScore score = pairScore(model, k, pair, o);
+    const LatentPathMeasures m = measureLatentPath(x, score.score(x, ts, PathScore::kDeterministic, control), o.solver.alpha, o.solver.sphere);
+    r.logDensity.assign(m.logDensity.data(), m.logDensity.data() + m.logDensity.size());
+    r.logLength = m.logLength;
+    r.evaluations = x.rows() * (1 + score.evaluationsPerPoint(PathScore::kDeterministic));
+    return r;
 }
 
 void setResidual(PathNumbers& n, const std::vector<double>& ratios) {

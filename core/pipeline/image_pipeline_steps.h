@@ -44,6 +44,9 @@ PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, co
 void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const DyadicSlerpPath& path,
                       const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline,
                       long long& evaluations);
+// The cheap look of PathPreview at pair `pair`'s path at local times ts.
+PathPreview previewPath(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o,
+                        const DyadicSlerpPath& path, const std::vector<double>& ts, const SolveControl& control);
 void setResidual(PathNumbers& n, const std::vector<double>& ratios);
 // The score between keyframes p and p + 1, seeded per pair.
 ModelPathScore pairScore(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o);

@@ -35,9 +35,11 @@ void LinePlot::setSeries(const QVector<PlotSeries>& series, const QVector<Refere
         }
     }
     if (!std::isfinite(x0)) x0 = 0, x1 = 1;
-    bool dots = false;
-    for (const PlotSeries& s : series) dots = dots || s.dots;
-    if (dots) x0 -= 0.5, x1 += 0.5;  // markers clear of the frame
+    bool onlyDots = !series.isEmpty();
+    for (const PlotSeries& s : series) onlyDots = onlyDots && s.dots;
+    // Markers clear of the frame: half a unit for markers at integer x alone, else a little.
+    const double margin = onlyDots ? 0.5 : 0.02 * (x1 - x0);
+    x0 -= margin, x1 += margin;
     for (const ReferenceLine& r : references) {
         QCPGraph* g = addGraph();
         g->setName(r.name);

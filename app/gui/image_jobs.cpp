@@ -1,0 +1,256 @@
+#include "image_jobs.h"
+
+#include <ATen/ATen.h>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "common/errors.h"
+#include "diagnostics/path_plane.h"
+#include "image_convert.h"
+#include "nn/image_tensor.h"
+#include "pipeline/image_path_export.h"
+#include "pipeline/image_pipeline.h"
+#include "pipeline/model_path_score.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Previews cost network evaluations: a few points for the big text models, a pair's frames for ours.
+int previewPoints(const geo::DiffusionModel& model, int framesPerPair) { return model.textConditioned() ? 5 : std::min(framesPerPair, 17); }
+constexpr double kPreviewSeconds = 1.0;   // between previews within a level
+constexpr double kSnapshotSeconds = 0.05; // between snapshots without a preview
+
+QVector<QImage> toQImages(const at::Tensor& frames) {
+    QVector<QImage> out;
+    for (int64_t i = 0; i < frames.size(0); ++i) out << toQImage(geo::tensorToImage(frames[i]));
+    return out;
+}
+
+template <typename T>
+QVector<T> toQVector(const std::vector<T>& v) {
+    return QVector<T>(v.begin(), v.end());
+}
+
+MapLine mapLine(const Eigen::MatrixX2d& xy) {
+    MapLine l;
+    for (Eigen::Index i = 0; i < xy.rows(); ++i) l.points << QPointF(xy(i, 0), xy(i, 1));
+    return l;
+}
+
+geo::ImagePipelineOptions pipelineOptions(const geo::DiffusionModel& model, const ImageRunRequest& r) {
+    const ImageRunSettings& s = r.settings;
+    geo::ImagePipelineOptions o = geo::defaultPipelineOptions(model);
+    o.noiseLevel = s.noiseLevel;
+    o.framesPerPair = s.framesPerPair;
+    o.ddimSteps = s.ddimSteps;
+    o.solver.alpha = s.alpha;
+    o.solver.method = geo::parseLatentBvpMethod(s.method.toStdString());
+    o.solver.maxIterations = s.iterations;
+    o.jitterRange = s.jitter;
+    o.seed = s.seed;
+    o.retime = s.retime;
+    o.textualInversionSteps = s.textualInversionSteps;
+    if (model.textConditioned()) {
+        o.negative = s.negative.toStdString();
+        for (const QString& p : r.prompts) o.prompts.push_back(p.toStdString());
+    }
+    return o;
+}
+
+// What the run has seen of each pair: its latest control points and residuals.
+struct PairState {
+    std::vector<double> t;
+    geo::Points points;
+    std::map<double, double> residual;  // control point t → residual ratio
+};
+
+// The map of the pairs seen so far: path and baseline sampled at `samples` points per pair.
+void drawMap(const std::vector<PairState>& pairs, int samples, ImageSnapshot& s) {
+    if (pairs.empty()) return;
+    std::vector<Eigen::VectorXd> path, baseline, control;
+    for (const PairState& p : pairs) {
+        const Eigen::VectorXd a = p.points.row(0).transpose(), b = p.points.row(p.points.rows() - 1).transpose();
+        geo::DyadicSlerpPath curve(a, b);
+        for (size_t i = 0; i < p.t.size(); ++i) curve.set(p.t[i], p.points.row(static_cast<Eigen::Index>(i)).transpose());
+        for (int j = path.empty() ? 0 : 1; j < samples; ++j) {
+            const double t = double(j) / (samples - 1);
+            path.push_back(curve.position(t));
+            baseline.push_back(geo::slerp(a, b, t));
+        }
+        for (Eigen::Index i = 0; i < p.points.rows(); ++i) control.push_back(p.points.row(i).transpose());
+    }
+    auto rows = [](const std::vector<Eigen::VectorXd>& v) {
+        geo::Points m(static_cast<Eigen::Index>(v.size()), v.front().size());
+        for (size_t i = 0; i < v.size(); ++i) m.row(static_cast<Eigen::Index>(i)) = v[i].transpose();
+        return m;
+    };
+    const geo::Points p = rows(path), b = rows(baseline);
+    const geo::PathPlane plane = geo::planeOfDeparture(p, b);
+    s.mapPath = mapLine(geo::projectOnPlane(plane, p));
+    s.mapBaseline = mapLine(geo::projectOnPlane(plane, b));
+    s.mapControl = mapLine(geo::projectOnPlane(plane, rows(control)));
+}
+
+ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, const std::vector<PairState>& pairs) {
+    auto r = std::make_shared<ImageRunResult>();
+    r->path = path;
+    const geo::ImagePath& p = *path;
+    r->frames = toQImages(p.frames);
+    r->baselineFrames = toQImages(p.baselineFrames);
+    r->t = toQVector(p.t);
+    r->keyframes = toQVector(p.keyframes);
+    r->pathLogDensity = toQVector(p.path.logDensity);
+    r->baselineLogDensity = toQVector(p.baseline.logDensity);
+    r->pathLogLength = p.path.logLength;
+    r->baselineLogLength = p.baseline.logLength;
+    r->residualMean = p.path.residualMean;
+    r->residualMax = p.path.residualMax;
+    r->baselineResidualMean = p.baseline.residualMean;
+    r->iterations = p.iterations;
+    r->evaluations = p.unetEvaluations;
+    r->seconds = p.seconds;
+    r->solver = QString::fromStdString(p.solver);
+    for (const std::string& w : p.warnings) r->warnings << QString::fromStdString(w);
+    for (double t : p.t) {
+        // The residual of the solved control point nearest to the frame, within its pair.
+        const int pair = std::clamp(static_cast<int>(std::floor(t)), 0, std::max(0, static_cast<int>(pairs.size()) - 1));
+        double best = std::numeric_limits<double>::quiet_NaN(), distance = 1e9;
+        if (pair < static_cast<int>(pairs.size()))
+            for (const auto& [ct, res] : pairs[static_cast<size_t>(pair)].residual)
+                if (std::abs(ct - (t - pair)) < distance) distance = std::abs(ct - (t - pair)), best = res;
+        r->frameResidual << best;
+    }
+    const geo::Points latents = geo::latentsToPoints(p.latents), baseline = geo::latentsToPoints(p.baselineLatents);
+    const geo::PathPlane plane = geo::planeOfDeparture(latents, baseline);
+    r->mapPath = mapLine(geo::projectOnPlane(plane, latents));
+    r->mapBaseline = mapLine(geo::projectOnPlane(plane, baseline));
+    std::vector<Eigen::VectorXd> control;
+    for (const PairState& s : pairs)
+        for (Eigen::Index i = 0; i < s.points.rows(); ++i) control.push_back(s.points.row(i).transpose());
+    if (!control.empty()) {
+        geo::Points c(static_cast<Eigen::Index>(control.size()), latents.cols());
+        for (size_t i = 0; i < control.size(); ++i) c.row(static_cast<Eigen::Index>(i)) = control[i].transpose();
+        r->mapControl = mapLine(geo::projectOnPlane(plane, c));
+    }
+    geo::Points keys(static_cast<Eigen::Index>(p.keyframes.size()), latents.cols());
+    for (size_t i = 0; i < p.keyframes.size(); ++i) keys.row(static_cast<Eigen::Index>(i)) = latents.row(p.keyframes[i]);
+    r->mapKeyframes = mapLine(geo::projectOnPlane(plane, keys));
+    return r;
+}
+
+}  // namespace
+
+ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model) {
+    const geo::ImagePipelineOptions o = geo::defaultPipelineOptions(model);
+    ImageRunSettings s;
+    s.noiseLevel = o.noiseLevel;
+    s.framesPerPair = o.framesPerPair;
+    s.ddimSteps = o.ddimSteps;
+    s.alpha = o.solver.alpha;
+    s.method = QString::fromStdString(geo::latentBvpMethodName(o.solver.method));
+    s.iterations = o.solver.maxIterations;
+    s.jitter = o.jitterRange;
+    s.negative = QString::fromStdString(o.negative);
+    return s;
+}
+
+std::shared_ptr<geo::KeyframeCache> newKeyframeCache() { return geo::makeKeyframeCache(); }
+
+ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::KeyframeCache> cache) {
+    return [request = std::move(request), cache](const std::shared_ptr<geo::DiffusionModel>& model, const geo::SolveControl& control,
+                                                 const ModelService::Reporter& report) -> QVariant {
+        if (!model) throw geo::InputError("no model is loaded");
+        const auto start = Clock::now();
+        std::vector<geo::RgbImage> squares;
+        for (const geo::RgbImage& im : request.images) squares.push_back(geo::centreSquare(im, model->imageSize()));
+        const at::Tensor images = geo::imagesToTensor(squares);
+        geo::ImagePipelineOptions o = pipelineOptions(*model, request);
+        o.keyframeCache = cache;
+        const int samples = previewPoints(*model, o.framesPerPair);
+        std::vector<double> previewT;
+        for (int j = 0; j < samples; ++j) previewT.push_back(double(j) / (samples - 1));
+
+        std::vector<PairState> pairs;
+        int lastPreviewPair = -1, lastPreviewLevel = 0;
+        auto lastPreview = Clock::now(), lastSnapshot = Clock::now() - std::chrono::hours(1);
+        long long previewEvaluations = 0;
+        QString lastStage;
+        const geo::PipelineCallback progress = [&](const geo::PipelineProgress& p) {
+            const auto now = Clock::now();
+            auto s = std::make_shared<ImageSnapshot>();
+            s->stage = QString::fromStdString(p.stage);
+            s->pair = p.pair;
+            s->pairs = p.pairs;
+            s->done = p.done;
+            s->total = p.total;
+            s->seconds = std::chrono::duration<double>(now - start).count();
+            if (p.solver) {
+                const geo::LatentBvpSnapshot& b = *p.solver;
+                if (static_cast<int>(pairs.size()) <= p.pair) pairs.resize(static_cast<size_t>(p.pair) + 1);
+                PairState& state = pairs[static_cast<size_t>(p.pair)];
+                state.t = b.t;
+                state.points = *b.controlPoints;
+                for (size_t i = 0; i < b.evaluatedT.size() && i < b.residual.size(); ++i) state.residual[b.evaluatedT[i]] = b.residual[i];
+                s->level = b.level;
+                s->iteration = b.iteration;
+                s->maxIterations = p.total;
+                s->evaluations = b.evaluations + previewEvaluations;
+                for (double r : b.residual) s->residualMean += r / static_cast<double>(b.residual.size()), s->residualMax = std::max(s->residualMax, r);
+                const bool newPair = p.pair != lastPreviewPair, newLevel = b.level != lastPreviewLevel;
+                if (p.preview && (newPair || newLevel || std::chrono::duration<double>(now - lastPreview).count() > kPreviewSeconds)) {
+                    const geo::PathPreview path = (*p.preview)(previewT, false);
+                    const geo::PathPreview baseline = (*p.preview)(previewT, true);
+                    previewEvaluations += path.evaluations + baseline.evaluations;
+                    s->previewPair = p.pair;
+                    s->previewT = toQVector(previewT);
+                    s->pathFrames = toQImages(path.frames);
+                    s->baselineFrames = toQImages(baseline.frames);
+                    s->pathLogDensity = toQVector(path.logDensity);
+                    s->baselineLogDensity = toQVector(baseline.logDensity);
+                    s->pathLogLength = path.logLength;
+                    s->baselineLogLength = baseline.logLength;
+                    lastPreviewPair = p.pair;
+                    lastPreviewLevel = b.level;
+                    lastPreview = Clock::now();
+                }
+            }
+            // Snapshots are coalesced (at most ~20 a second) unless they bring a preview or a new stage.
+            const bool due = s->previewPair >= 0 || s->stage != lastStage || p.done == p.total ||
+                             std::chrono::duration<double>(now - lastSnapshot).count() >= kSnapshotSeconds;
+            if (!due) return;
+            if (p.solver) drawMap(pairs, samples, *s);
+            lastSnapshot = now;
+            lastStage = s->stage;
+            report.publish(QVariant::fromValue(ImageSnapshotPtr(s)));
+        };
+        std::shared_ptr<const geo::ImagePath> path;
+        if (request.settings.extrapolate) {
+            geo::ExtrapolationOptions e;
+            e.past = geo::parseExtrapolationSide(request.settings.past.toStdString());
+            e.length = request.settings.extrapolationLength;
+            e.frames = request.settings.extrapolationFrames;
+            path = std::make_shared<geo::ImagePath>(geo::extrapolateImages(model, images, o, e, control, progress));
+        } else {
+            path = std::make_shared<geo::ImagePath>(geo::interpolateImages(model, images, o, control, progress));
+        }
+        return QVariant::fromValue(finish(path, pairs));
+    };
+}
+
+QStringList exportImageRun(const geo::ImagePath& path, const ImageExportRequest& r) {
+    geo::ImagePathExport e;
+    e.folder = r.folder.toStdString();
+    if (r.json) e.json = e.folder / "path.json";
+    if (r.gif) e.gif = e.folder / "path.gif";
+    if (r.mp4) e.mp4 = e.folder / "path.mp4";
+    e.animation = r.animation;
+    geo::checkExportTargets(e);
+    geo::exportImagePath(path, e);
+    QStringList written{r.folder + "/frame_*.png", r.folder + "/baseline/", r.folder + "/strip.png"};
+    for (const auto& f : {e.json, e.gif, e.mp4})
+        if (!f.empty()) written << QString::fromStdString(f.string());
+    return written;
+}

@@ -1,0 +1,84 @@
+#pragma once
+// The torch side of the image mode, kept out of Qt headers: a run of core's image pipeline as a
+// ModelService job that publishes live snapshots (preview frames, densities, the path's map) and
+// returns the finished path; and the export of a finished path.
+#include <QImage>
+#include <QMetaType>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <memory>
+#include <vector>
+
+#include "io/animation.h"
+#include "model_service.h"
+
+namespace geo {
+struct ImagePath;
+class KeyframeCache;
+}  // namespace geo
+
+// The model's defaults (core's defaultPipelineOptions): α, solver, jitter, negative prompt.
+ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model);
+
+struct ImageRunRequest {
+    std::vector<geo::RgbImage> images;  // at the model's size (geo::centreSquare)
+    QStringList prompts;                // text models: one per image (empty strings allowed)
+    ImageRunSettings settings;
+};
+
+// One line of a 2-D map: points in the plane of the endpoints and of the largest departure.
+struct MapLine {
+    QVector<QPointF> points;
+};
+
+struct ImageSnapshot {
+    QString stage;                 // encode, invert, solve, shoot, decode, retime, measure
+    int pair = 0, pairs = 1, done = 0, total = 0;
+    int level = 0, iteration = 0, maxIterations = 0;
+    long long evaluations = 0;
+    double seconds = 0;
+    double residualMean = 0, residualMax = 0;
+    // The previewed pair (−1: none in this snapshot): one-step denoised frames at previewT.
+    int previewPair = -1;
+    QVector<double> previewT;
+    QVector<QImage> pathFrames, baselineFrames;
+    QVector<double> pathLogDensity, baselineLogDensity;
+    double pathLogLength = 0, baselineLogLength = 0;
+    // The map of the pairs solved so far (path, baseline, control points).
+    MapLine mapPath, mapBaseline, mapControl;
+};
+using ImageSnapshotPtr = std::shared_ptr<const ImageSnapshot>;
+Q_DECLARE_METATYPE(ImageSnapshotPtr)
+
+struct ImageRunResult {
+    std::shared_ptr<const geo::ImagePath> path;  // for export
+    QVector<QImage> frames, baselineFrames;
+    QVector<double> t, pathLogDensity, baselineLogDensity;
+    QVector<int> keyframes;
+    double pathLogLength = 0, baselineLogLength = 0;
+    double residualMean = 0, residualMax = 0, baselineResidualMean = 0;
+    QVector<double> frameResidual;  // at each frame: the residual of the nearest solved control point (NaN where none)
+    int iterations = 0;
+    long long evaluations = 0;
+    double seconds = 0;
+    QString solver;
+    QStringList warnings;
+    MapLine mapPath, mapBaseline, mapControl, mapKeyframes;
+};
+using ImageRunResultPtr = std::shared_ptr<const ImageRunResult>;
+Q_DECLARE_METATYPE(ImageRunResultPtr)
+
+// The job for ModelService::Slot::ImagePath: publishes ImageSnapshotPtr, returns ImageRunResultPtr.
+ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::KeyframeCache> cache);
+std::shared_ptr<geo::KeyframeCache> newKeyframeCache();
+
+struct ImageExportRequest {
+    QString folder;
+    bool gif = true, mp4 = false, json = true;
+    geo::AnimationOptions animation;
+};
+// Writes frames, baseline, strip and the chosen files atomically (core's exportImagePath); throws.
+// Returns the paths written, for the status line.
+QStringList exportImageRun(const geo::ImagePath& path, const ImageExportRequest& request);

@@ -1,0 +1,220 @@
+#include "image_views.h"
+
+#include <QDialog>
+#include <QGridLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "frame_strip/frame_strip.h"
+#include "line_plot/line_plot.h"
+
+namespace {
+
+const QColor kPath(220, 50, 50), kBaseline(60, 110, 220), kControl(20, 20, 20), kKey(255, 170, 0);
+
+QString num(double v, int digits = 3) { return std::isfinite(v) ? QString::number(v, 'g', digits) : QString("–"); }
+
+// exp(a − b) as "N×", for the ratio of two lengths given as logarithms.
+QString ratioText(double logA, double logB) {
+    const double d = logA - logB;
+    return std::abs(d) < 50 ? QString::number(std::exp(d), 'g', 3) + "×" : "e^" + QString::number(d, 'f', 1) + "×";
+}
+
+widgets::PlotSeries series(const QString& name, const QVector<double>& x, const QVector<double>& y, QColor c, bool dots = false) {
+    return {name, x, y, QPen(c, dots ? 1 : 2.2), dots};
+}
+
+}  // namespace
+
+ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
+    strip_ = new widgets::FrameStrip;
+    density_ = new widgets::LinePlot;
+    density_->setAxisLabels("t (keyframe k at t = k)", "relative log-density (α-scaled, nats)");
+    map_ = new widgets::LinePlot;
+    map_->setAxisLabels("along the chord from first to last keyframe", "toward the largest departure");
+    numbers_ = new QLabel;
+    numbers_->setTextFormat(Qt::RichText);
+    numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    numbers_->setWordWrap(true);
+    numbers_->setMinimumWidth(260);
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(strip_, 0, 0, 1, 3);
+    grid->addWidget(density_, 1, 0);
+    grid->addWidget(map_, 1, 1);
+    grid->addWidget(numbers_, 1, 2);
+    grid->setRowStretch(0, 2);
+    grid->setRowStretch(1, 3);
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 3);
+    grid->setColumnStretch(2, 2);
+
+    viewer_ = new QDialog(this);
+    viewer_->setWindowTitle("Frame");
+    viewerImage_ = new QLabel;
+    viewerImage_->setAlignment(Qt::AlignCenter);
+    viewerText_ = new QLabel;
+    viewerText_->setTextFormat(Qt::RichText);
+    auto* v = new QVBoxLayout(viewer_);
+    v->addWidget(viewerImage_);
+    v->addWidget(viewerText_);
+    connect(strip_, &widgets::FrameStrip::frameClicked, this, [this](int, int column) { showFrame(column); });
+    clear();
+}
+
+void ImageViews::clear() {
+    livePath_.clear();
+    liveBaseline_.clear();
+    liveT_.clear();
+    livePathDensity_.clear();
+    liveBaselineDensity_.clear();
+    columns_.clear();
+    strip_->setRows({}, {});
+    density_->setSeries({});
+    map_->setSeries({});
+    numbers_->setText("<p style='color:gray'>Add two or more keyframes and press Run.</p>");
+}
+
+void ImageViews::startRun(int pairs, bool extrapolate) {
+    extrapolate_ = extrapolate;
+    livePath_ = liveBaseline_ = QVector<QVector<QImage>>(pairs);
+    liveT_ = livePathDensity_ = liveBaselineDensity_ = QVector<QVector<double>>(pairs);
+    previewsShown_ = 0;
+    previewLevels_.clear();
+}
+
+void ImageViews::showSnapshot(const ImageSnapshot& s) {
+    if (s.previewPair >= 0 && s.previewPair < livePath_.size()) {
+        const int p = s.previewPair;
+        livePath_[p] = s.pathFrames;
+        liveBaseline_[p] = s.baselineFrames;
+        liveT_[p] = s.previewT;
+        livePathDensity_[p] = s.pathLogDensity;
+        liveBaselineDensity_[p] = s.baselineLogDensity;
+        ++previewsShown_;
+        previewLevels_ << s.level;
+        drawLive();
+    }
+    if (!s.mapPath.points.isEmpty()) drawMap(s.mapPath, s.mapBaseline, s.mapControl, {});
+    QString text = QString("<b>%1</b>").arg(s.stage == "solve" ? "Solving" : s.stage[0].toUpper() + s.stage.mid(1));
+    if (s.stage == "solve") {
+        text += QString(" pair %1 of %2<br>level %3 · iteration %4 of %5").arg(s.pair + 1).arg(s.pairs).arg(s.level).arg(s.iteration).arg(s.maxIterations);
+        text += QString("<br>Euler–Lagrange residual: %1 mean, %2 max").arg(num(s.residualMean), num(s.residualMax));
+        text += QString("<br>network evaluations: %1").arg(s.evaluations);
+        if (s.previewPair >= 0)
+            text += QString("<br>pair %1 (preview): log-length %2 geodesic, %3 slerp; the slerp is %4 longer")
+                        .arg(s.previewPair + 1)
+                        .arg(num(s.pathLogLength, 4), num(s.baselineLogLength, 4), ratioText(s.baselineLogLength, s.pathLogLength));
+    }
+    text += QString("<p style='color:gray'>Frames: one-step denoised previews; the final frames are full DDIM decodes. %1 s</p>").arg(s.seconds, 0, 'f', 1);
+    numbers_->setText(text);
+}
+
+void ImageViews::drawLive() {
+    int n = 0;
+    for (const auto& f : livePath_) n = std::max(n, static_cast<int>(f.size()));
+    if (n == 0) return;
+    QVector<QImage> path, baseline;
+    QVector<int> keys;
+    QVector<double> t, pd, bd, tb;
+    columns_.clear();
+    double pathOffset = 0, baselineOffset = 0;
+    for (int p = 0; p < livePath_.size(); ++p) {
+        keys << path.size() - (p == 0 ? 0 : 1);
+        const bool have = livePath_[p].size() == n;
+        for (int j = p == 0 ? 0 : 1; j < n; ++j) {
+            Column c;
+            c.t = p + (have ? liveT_[p][j] : double(j) / (n - 1));
+            if (have) {
+                c.path = livePath_[p][j];
+                c.baseline = liveBaseline_[p][j];
+                c.pathDensity = pathOffset + livePathDensity_[p][j];
+                c.baselineDensity = baselineOffset + liveBaselineDensity_[p][j];
+                t << c.t;
+                pd << c.pathDensity;
+                bd << c.baselineDensity;
+            }
+            c.residual = NAN;
+            path << c.path;
+            baseline << c.baseline;
+            columns_ << c;
+        }
+        if (have) pathOffset += livePathDensity_[p].back(), baselineOffset += liveBaselineDensity_[p].back();
+    }
+    keys << path.size() - 1;
+    strip_->setRows({{"geodesic\n(preview)", path, kPath}, {"slerp\n(preview)", baseline, kBaseline}}, keys);
+    density_->setSeries({series("geodesic", t, pd, kPath), series("slerp", t, bd, kBaseline)});
+}
+
+void ImageViews::drawMap(const MapLine& path, const MapLine& baseline, const MapLine& control, const MapLine& keys) {
+    auto split = [](const MapLine& l, QVector<double>& x, QVector<double>& y) {
+        for (const QPointF& p : l.points) x << p.x(), y << p.y();
+    };
+    QVector<widgets::PlotSeries> all;
+    for (auto [line, name, colour, dots] : {std::tuple{&baseline, "slerp", kBaseline, false}, {&path, "geodesic", kPath, false},
+                                            {&control, "control points", kControl, true}, {&keys, "keyframes", kKey, true}}) {
+        if (line->points.isEmpty()) continue;
+        widgets::PlotSeries s = series(name, {}, {}, colour, dots);
+        split(*line, s.x, s.y);
+        all << s;
+    }
+    map_->setSeries(all);
+}
+
+void ImageViews::showResult(const ImageRunResult& r) {
+    columns_.clear();
+    for (int i = 0; i < r.frames.size(); ++i) {
+        Column c;
+        c.path = r.frames[i];
+        c.baseline = r.baselineFrames.value(i);
+        c.t = r.t.value(i);
+        c.pathDensity = r.pathLogDensity.value(i);
+        c.baselineDensity = r.baselineLogDensity.value(i);
+        c.residual = r.frameResidual.value(i, NAN);
+        c.final = true;
+        columns_ << c;
+    }
+    strip_->setRows({{"geodesic", r.frames, kPath}, {"slerp", r.baselineFrames, kBaseline}}, r.keyframes);
+    QVector<double> kt, kd;
+    for (int k : r.keyframes) kt << r.t.value(k), kd << r.pathLogDensity.value(k);
+    density_->setSeries({series("geodesic", r.t, r.pathLogDensity, kPath), series("slerp", r.t, r.baselineLogDensity, kBaseline),
+                         series("keyframes", kt, kd, kKey, true)});
+    drawMap(r.mapPath, r.mapBaseline, r.mapControl, r.mapKeyframes);
+    QString text = QString("<table cellspacing=3>"
+                           "<tr><td><b>Geodesic length</b></td><td><b>e^%1</b></td></tr>"
+                           "<tr><td>Slerp length</td><td>e^%2 &nbsp;(%3 the geodesic)</td></tr>"
+                           "<tr><td>Residual</td><td>%4 mean, %5 max (slerp: %6 mean)</td></tr>"
+                           "<tr><td>Solver</td><td>%7, %8 iterations</td></tr>"
+                           "<tr><td>Network evaluations</td><td>%9</td></tr>"
+                           "<tr><td>Time</td><td>%10 s</td></tr></table>")
+                       .arg(num(r.pathLogLength, 5), num(r.baselineLogLength, 5), ratioText(r.baselineLogLength, r.pathLogLength),
+                            num(r.residualMean), num(r.residualMax), num(r.baselineResidualMean), r.solver)
+                       .arg(r.iterations)
+                       .arg(r.evaluations)
+                       .arg(r.seconds, 0, 'f', 1);
+    text += "<p style='color:gray'>Lengths ∫|γ′|/p̃(γ) in the density metric, as logarithms (p̃ spans hundreds of nats). "
+            "Residual: |term₁ + term₂| / (|term₁| + |term₂|) at the control points, 0 on a geodesic.</p>";
+    for (const QString& w : r.warnings) text += "<p style='color:#8a6d00'>" + w.toHtmlEscaped() + "</p>";
+    numbers_->setText(text);
+}
+
+QString ImageViews::numbersText() const { return numbers_->text(); }
+
+void ImageViews::showFrame(int column) {
+    if (column < 0 || column >= columns_.size()) return;
+    const Column& c = columns_[column];
+    strip_->setSelected(column);
+    const QImage shown = c.path.isNull() ? c.baseline : c.path;
+    if (shown.isNull()) return;
+    const int side = std::max(256, shown.width());
+    viewerImage_->setPixmap(QPixmap::fromImage(shown.scaled(side, side, Qt::KeepAspectRatio, shown.width() < side ? Qt::FastTransformation : Qt::SmoothTransformation)));
+    viewerText_->setText(QString("<b>t = %1</b> (frame %2%3)<br>relative log-density: %4 geodesic, %5 slerp<br>residual at the nearest control point: %6")
+                             .arg(c.t, 0, 'f', 3)
+                             .arg(column)
+                             .arg(c.final ? "" : ", one-step preview")
+                             .arg(num(c.pathDensity, 4), num(c.baselineDensity, 4), num(c.residual)));
+    viewer_->show();
+    viewer_->raise();
+}

@@ -1,0 +1,45 @@
+#include "model_jobs.h"
+
+#include "image_convert.h"
+#include "image_jobs.h"
+
+#include "common/errors.h"
+#include "common/resources.h"
+#include "diffusion/diffusion_model.h"
+#include "diffusion/sampling.h"
+#include "io/image_io.h"
+#include "nn/image_tensor.h"
+#include "nn/state_dict.h"
+#include "sd/sd_model.h"
+#include "sd/sd_source.h"
+
+std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, const QString& device, const QString& dtype,
+                                                        const ProgressReport& progress, ModelInfo& info) {
+    geo::useAllCoresForTorch();
+    const geo::ComputeOptions compute{device.toStdString(), dtype.toStdString(), 16};
+    const std::filesystem::path p = path.isEmpty() ? geo::defaultModelDir() : std::filesystem::path(path.toStdString());
+    std::shared_ptr<geo::DiffusionModel> m;
+    if (geo::SdSource::looksLikeStableDiffusion(p)) {
+        int part = 0;
+        m = geo::loadStableDiffusion(p, compute, {}, [&](const std::string& what) {
+            progress("Reading the " + QString::fromStdString(what) + "…", part++, 3);
+        });
+    } else {
+        progress("Reading the shipped model…", 0, 0);
+        m = geo::DiffusionModel::load(p, compute);
+    }
+    info = {path, QString::fromStdString(m->describe()), QString::fromStdString(m->device().str()),
+            QString::fromStdString(geo::scalarTypeName(m->dtype())), m->textConditioned(), m->imageSize(), defaultImageSettings(*m)};
+    return m;
+}
+
+QImage sampleImage(const std::shared_ptr<const geo::DiffusionModel>& model, const SampleRequest& r, const geo::SolveControl& control,
+                   const ProgressReport& progress) {
+    const geo::TextConditioning text =
+        model->textConditioned() ? geo::TextConditioning{r.prompt.toStdString(), r.negative.toStdString(), r.guidance} : geo::TextConditioning{};
+    const geo::GuidedEpsilon eps(model, text);
+    const at::Tensor latents = geo::sampleLatents(eps, *model, 1, r.seed, r.steps, control, [&](int done, int total) {
+        progress("Denoising", done, total);
+    });
+    return toQImage(geo::tensorToImage(model->decode(latents)[0]));
+}

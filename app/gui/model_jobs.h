@@ -1,0 +1,41 @@
+#pragma once
+// The torch side of the model service, kept out of every Qt header: loading a model and drawing a
+// sample, called on the service's threads.
+#include <QImage>
+#include <QMetaType>
+#include <QString>
+#include <functional>
+#include <memory>
+
+#include "image_settings.h"
+
+namespace geo {
+class DiffusionModel;
+struct SolveControl;
+}  // namespace geo
+
+struct ModelInfo {
+    QString path;         // empty: the shipped model
+    QString description;  // DiffusionModel::describe()
+    QString device, dtype;
+    bool textConditioned = false;
+    int imageSize = 0;
+    ImageRunSettings defaults;  // the image pipeline's settings for this model
+};
+Q_DECLARE_METATYPE(ModelInfo)
+
+struct SampleRequest {
+    QString prompt, negative;
+    double guidance = 7.5;
+    quint64 seed = 0;
+    int steps = 25;
+};
+
+using ProgressReport = std::function<void(const QString& what, int done, int total)>;  // total 0: no count known
+
+// path empty: the shipped model. Throws with the reason when it cannot load.
+std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, const QString& device, const QString& dtype,
+                                                        const ProgressReport& progress, ModelInfo& info);
+// One image, with per-call guidance (nothing set on the shared model). Throws geo::Cancelled.
+QImage sampleImage(const std::shared_ptr<const geo::DiffusionModel>& model, const SampleRequest& request, const geo::SolveControl& control,
+                   const ProgressReport& progress);
