@@ -1,6 +1,9 @@
 #include "cli_values.h"
 
+#include <unistd.h>
+
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <iostream>
 #include <string_view>
@@ -33,6 +36,27 @@ Eigen::VectorXd parseNumbers(const std::string& text, const std::string& option,
 void emitJson(const nlohmann::json& j, const std::string& out) {
     if (out.empty()) std::cout << j.dump(2) << '\n';
     else geo::writeFileAtomically(out, j.dump(2) + "\n");
+}
+
+ProgressLine::ProgressLine() : tty_(::isatty(STDERR_FILENO)) {}
+
+void ProgressLine::show(const std::string& line, const std::string& key, int done, int total) {
+    if (tty_) {
+        std::fprintf(stderr, "\r%-100s", line.c_str());
+        std::fflush(stderr);
+        open_ = true;
+        return;
+    }
+    const int decile = total > 0 ? 10 * done / total : 0;
+    if (key == lastKey_ && decile == lastDecile_) return;
+    lastKey_ = key;
+    lastDecile_ = decile;
+    std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+void ProgressLine::finish() {
+    if (open_) std::fprintf(stderr, "\n");
+    open_ = false;
 }
 
 }  // namespace cli

@@ -14,6 +14,21 @@ Eigen::VectorXd parseNumbers(const std::string& text, const std::string& option,
 // To the file when one is named (atomically), else to standard output.
 void emitJson(const nlohmann::json& j, const std::string& out);
 
+// Progress on standard error: redrawn in place on a terminal; in a log (a pipe or file), whole lines,
+// one when `key` (the stage) changes and one per tenth of `total`, so logs stay readable.
+class ProgressLine {
+public:
+    ProgressLine();
+    void show(const std::string& line, const std::string& key = {}, int done = 0, int total = 0);
+    void finish();  // ends a line redrawn in place
+
+private:
+    bool tty_;
+    bool open_ = false;
+    std::string lastKey_;
+    int lastDecile_ = -1;
+};
+
 inline double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

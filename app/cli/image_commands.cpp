@@ -1,7 +1,5 @@
 #include "image_commands.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -9,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_values.h"
 #include "common/errors.h"
 #include "model_options.h"
 #include "nn/image_tensor.h"
@@ -137,12 +136,10 @@ void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
 }
 
 
-// Progress on standard error: redrawn in place on a terminal, whole lines (at most one per stage
-// change or per 10%) in a log.
+// Progress on standard error (cli::ProgressLine).
 geo::PipelineCallback progressPrinter() {
-    const bool tty = ::isatty(STDERR_FILENO);
-    auto last = std::make_shared<std::pair<std::string, int>>("", -1);
-    return [tty, last](const geo::PipelineProgress& p) {
+    auto out = std::make_shared<cli::ProgressLine>();
+    return [out](const geo::PipelineProgress& p) {
         std::string line = p.stage;
         if (p.stage == "solve" && p.solver) {
             double mean = 0;
@@ -154,21 +151,12 @@ geo::PipelineCallback progressPrinter() {
         } else if (p.total > 0) {
             line += " " + std::to_string(p.done) + "/" + std::to_string(p.total);
         }
-        if (tty) {
-            std::fprintf(stderr, "\r%-100s", line.c_str());
-            std::fflush(stderr);
-            return;
-        }
-        const int decile = p.total > 0 ? 10 * p.done / p.total : 0;
-        const std::string key = p.stage + std::to_string(p.pair);
-        if (key == last->first && decile == last->second) return;
-        *last = {key, decile};
-        std::fprintf(stderr, "%s\n", line.c_str());
+        out->show(line, p.stage + std::to_string(p.pair), p.done, p.total);
+        if (p.stage == "measure") out->finish();
     };
 }
 
 void printSummary(const geo::ImagePath& r, const ImageOptions& o) {
-    if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
     for (const std::string& w : r.warnings) std::fprintf(stderr, "geodesic-cli: note: %s\n", w.c_str());
     std::printf("%s: %zu frames (%zu keyframes) at timestep %d, alpha %g, sphere radius %.3f\n", o.out.c_str(), r.t.size(), r.keyframes.size(),
                 r.timestep, r.alpha, r.radius);

@@ -1,5 +1,6 @@
 #include "model_commands.h"
 
+#include "cli_values.h"
 #include "model_options.h"
 
 #include <torch/torch.h>
@@ -29,10 +30,10 @@ namespace {
 
 
 geo::StepCallback stepProgress(const char* what) {
-    return [what](int done, int total) {
-        std::fprintf(stderr, "\r%s %d/%d", what, done, total);
-        if (done == total) std::fprintf(stderr, "\n");
-        std::fflush(stderr);
+    auto out = std::make_shared<cli::ProgressLine>();
+    return [what, out](int done, int total) {
+        out->show(std::string(what) + " " + std::to_string(done) + "/" + std::to_string(total), what, done, total);
+        if (done == total) out->finish();
     };
 }
 
@@ -120,11 +121,11 @@ struct EvaluateOptions {
 int evaluate(const EvaluateOptions& o) {
     const auto model = loadModel(o.model);
     std::cerr << "model " << model->describe() << '\n';
-    const geo::ModelEvaluation e = geo::evaluateSceneModel(*model, o.count, o.seed, o.roundTrips, o.noiseLevel, [](const std::string& s) {
-        std::fprintf(stderr, "\r%-60s", s.c_str());
-        std::fflush(stderr);
+    cli::ProgressLine out;
+    const geo::ModelEvaluation e = geo::evaluateSceneModel(*model, o.count, o.seed, o.roundTrips, o.noiseLevel, [&out](const std::string& s) {
+        out.show(s, s.substr(0, s.find_first_of("0123456789")));
     });
-    std::fprintf(stderr, "\n");
+    out.finish();
     std::printf("Fréchet distance in the autoencoder's latent space, %d images per set:\n", e.count);
     std::printf("  model samples     vs held-out A  %10.2f\n", e.samples);
     std::printf("  held-out B        vs held-out A  %10.2f\n", e.heldOut);

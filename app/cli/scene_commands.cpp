@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_values.h"
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "scenes/painted_scene.h"
@@ -36,6 +37,7 @@ int runScenes(const SceneOptions& o) {
     if (o.video && o.style != "generator") throw geo::InputError("--video renders the generator's scenes only");
     geo::ensureFolder(o.out);
     nlohmann::json index = nlohmann::json::array();
+    cli::ProgressLine progress;
     for (int i = 0; i < o.count; ++i) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string name = numbered(o.video ? "video_" : "scene_", i, 5);
@@ -55,9 +57,9 @@ int runScenes(const SceneOptions& o) {
             geo::writePng(std::filesystem::path(o.out) / (name + ".png"), geo::renderScene(scene, o.size));
         }
         index.push_back({{"name", name}, {"seed", seed}, {"objects", geo::describeScene(scene)}});
-        std::cerr << "\rscenes: " << (i + 1) << "/" << o.count << std::flush;
+        progress.show("scenes: " + std::to_string(i + 1) + "/" + std::to_string(o.count), "scenes", i + 1, o.count);
     }
-    std::cerr << '\n';
+    progress.finish();
     geo::writeFileAtomically(std::filesystem::path(o.out) / "scenes.json", index.dump(2) + "\n");
     return 0;
 }

@@ -113,6 +113,7 @@ ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, cons
     r->evaluations = p.unetEvaluations;
     r->seconds = p.seconds;
     r->solver = QString::fromStdString(p.solver);
+    r->alpha = p.alpha;
     for (const std::string& w : p.warnings) r->warnings << QString::fromStdString(w);
     for (double t : p.t) {
         // The residual of the solved control point nearest to the frame, within its pair.

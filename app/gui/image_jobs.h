@@ -64,6 +64,7 @@ struct ImageRunResult {
     long long evaluations = 0;
     double seconds = 0;
     QString solver;
+    double alpha = 0;
     QStringList warnings;
     MapLine mapPath, mapBaseline, mapControl, mapKeyframes;
 };

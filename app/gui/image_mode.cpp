@@ -525,7 +525,10 @@ bool ImageMode::isUpToDate() const { return !runId_ && !exporting_ && !rerunTime
 
 void ImageMode::onSnapshot(const ImageSnapshotPtr& s) {
     if (!s) return;
-    if (pending_ && pending_->previewPair >= 0 && s->previewPair < 0) return;  // keep an undrawn preview; the next timer tick draws it
+    if (pending_ && pending_->previewPair >= 0) {
+        if (s->previewPair < 0) return;  // keep an undrawn preview; the next timer tick draws it
+        drawPending();                   // previews are rare (one per level, or a second): none is dropped
+    }
     pending_ = s;
     if (!drawTimer_.isActive()) drawTimer_.start(std::max<qint64>(0, kMinDrawIntervalMs - sinceDraw_.elapsed()));
 }

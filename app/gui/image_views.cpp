@@ -83,9 +83,11 @@ void ImageViews::startRun(int pairs, bool extrapolate) {
     liveT_ = livePathDensity_ = liveBaselineDensity_ = QVector<QVector<double>>(pairs);
     previewsShown_ = 0;
     previewLevels_.clear();
+    levelsSeen_.clear();
 }
 
 void ImageViews::showSnapshot(const ImageSnapshot& s) {
+    if (s.stage == "solve" && !levelsSeen_.contains(s.level)) levelsSeen_ << s.level;
     if (s.previewPair >= 0 && s.previewPair < livePath_.size()) {
         const int p = s.previewPair;
         livePath_[p] = s.pathFrames;

@@ -30,6 +30,7 @@ public:
     QString numbersText() const;
     int previewsShown() const { return previewsShown_; }
     QVector<int> previewLevels() const { return previewLevels_; }  // the level of each preview drawn, in order
+    QVector<int> levelsSeen() const { return levelsSeen_; }        // every solver level a snapshot reported
     void showFrame(int column);  // the large view of one column
     QDialog* frameViewer() const { return viewer_; }
 
@@ -48,7 +49,7 @@ private:
     QVector<QVector<QImage>> livePath_, liveBaseline_;
     QVector<QVector<double>> liveT_, livePathDensity_, liveBaselineDensity_;
     int previewsShown_ = 0;
-    QVector<int> previewLevels_;
+    QVector<int> previewLevels_, levelsSeen_;
     // What a click on a frame shows.
     struct Column {
         QImage path, baseline;

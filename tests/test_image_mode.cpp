@@ -1,0 +1,217 @@
+// The image mode as a user meets it, on the offscreen platform with the shipped model and short
+// solves: files dropped from a file manager become keyframes (and the drop can be undone); a run
+// shows a preview at every solver level it reaches and ends with exactly the frames geodesic-cli
+// writes for the same images, options and seed (byte for byte: the GUI calls the same pipeline
+// function); cancel frees the model's slot within 100 ms and keeps the last complete result; a second
+// run replaces the first; a model load during a run cancels it with a message; export writes what the
+// dialog asked for.
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QImageReader>
+#include <QMimeData>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include "frame_strip/frame_strip.h"
+#include "image_mode.h"
+#include "image_views.h"
+#include "keyframe_bar/keyframe_bar.h"
+#include "scenes/scene.h"
+
+namespace {
+
+// Two scenes of the generator's world as PNG files of another size than the model's (256 px), so
+// the centre-crop path is exercised too.
+QStringList writeScenes(const QTemporaryDir& dir, int count, uint64_t seed = 7) {
+    QStringList paths;
+    for (int i = 0; i < count; ++i) {
+        const QString path = dir.filePath(QString("scene_%1.png").arg(i));
+        geo::writePng(path.toStdString(), geo::renderScene(geo::randomScene(seed + i), 256));
+        paths << path;
+    }
+    return paths;
+}
+
+void dropFiles(QWidget* target, const QStringList& paths) {
+    QMimeData data;
+    QList<QUrl> urls;
+    for (const QString& p : paths) urls << QUrl::fromLocalFile(p);
+    data.setUrls(urls);
+    const QPoint at(10, 10);
+    QDragEnterEvent enter(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QDropEvent drop(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+}
+
+// Short solves: two bisection levels' worth of iterations, five frames per pair.
+ImageRunSettings shortRun(ImageRunSettings s) {
+    s.iterations = 120;
+    s.framesPerPair = 5;
+    s.seed = 3;
+    return s;
+}
+
+bool waitForModel(ModelService& service) {
+    QElapsedTimer t;
+    t.start();
+    while (!(service.hasModel() && !service.isLoading()) && t.elapsed() < 60000) QTest::qWait(20);
+    return service.hasModel();
+}
+
+bool waitRun(ImageMode& mode, int timeoutMs = 120000) {
+    QSignalSpy done(&mode, &ImageMode::runFinished);
+    return done.wait(timeoutMs) && done.front().front().toBool();
+}
+
+}  // namespace
+
+class TestImageMode : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings of the tests stay apart from a user's
+        service_ = std::make_unique<ModelService>();
+        mode_ = std::make_unique<ImageMode>(service_.get());
+        mode_->resize(1300, 800);
+        mode_->show();  // showing the mode loads the shipped model
+        QVERIFY(QTest::qWaitForWindowExposed(mode_.get()));
+        QVERIFY(waitForModel(*service_));
+        mode_->setSettings(shortRun(mode_->settings()));
+    }
+    void cleanupTestCase() {
+        mode_.reset();
+        service_.reset();
+    }
+
+    void droppedFilesBecomeKeyframesAndUndo() {
+        const QStringList files = writeScenes(dir_, 2);
+        dropFiles(mode_->keyframeBar()->viewport(), files);
+        QCOMPARE(mode_->keyframeCount(), 2);
+        QCOMPARE(mode_->keyframeBar()->count(), 2);
+        mode_->undoStack()->undo();
+        QCOMPARE(mode_->keyframeCount(), 0);
+        mode_->undoStack()->redo();
+        QCOMPARE(mode_->keyframeCount(), 2);
+        QVERIFY(!mode_->addImageFiles({dir_.filePath("missing.png")}));  // says why, adds nothing
+        QVERIFY(mode_->statusText().contains("missing.png"));
+        QCOMPARE(mode_->keyframeCount(), 2);
+    }
+
+    void runPreviewsEveryLevelAndEqualsTheCli() {
+        QVERIFY(mode_->run());
+        QVERIFY(waitRun(*mode_));
+        const ImageViews* v = mode_->views();
+        QVERIFY2(v->levelsSeen().size() >= 2, "a short solve still reaches two levels");
+        for (int level : v->levelsSeen()) QVERIFY2(v->previewLevels().contains(level), qPrintable(QString("no preview at level %1").arg(level)));
+        QCOMPARE(v->strip()->rowCount(), 2);
+        QCOMPARE(v->strip()->row(0).frames.size(), 5);
+
+        // The CLI on the same files, options and seed.
+        const QString cli = qEnvironmentVariable("GEODESIC_CLI");
+        if (cli.isEmpty()) QSKIP("GEODESIC_CLI is not set");
+        QProcess p;
+        p.start(cli, {"interpolate", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", dir_.filePath("cli"), "--frames", "5",
+                      "--iterations", "120", "--seed", "3"});
+        QVERIFY(p.waitForFinished(300000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const ImageRunResultPtr r = mode_->result();
+        QVERIFY(r);
+        for (int i = 0; i < r->frames.size(); ++i) {
+            const QImage fromCli(dir_.filePath(QString("cli/frame_%1.png").arg(i, 3, 10, QChar('0'))));
+            QCOMPARE(r->frames[i].convertToFormat(QImage::Format_RGB888), fromCli.convertToFormat(QImage::Format_RGB888));
+        }
+    }
+
+    void cancelIsQuickAndKeepsTheResult() {
+        const ImageRunResultPtr before = mode_->result();
+        QVERIFY(before);
+        ImageRunSettings s = mode_->settings();
+        s.alpha = 0.03;  // not in the keyframe cache's way: the inverted keyframes are reused
+        mode_->setSettings(s);
+        QVERIFY(mode_->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);  // solving
+        QElapsedTimer t;
+        t.start();
+        mode_->cancel();
+        while (service_->isBusy(ModelService::Slot::ImagePath) && t.elapsed() < 5000) QThread::msleep(1);
+        const qint64 ms = t.elapsed();
+        QVERIFY2(ms < 100, qPrintable(QString("the worker took %1 ms to stop").arg(ms)));
+        QCOMPARE(mode_->result(), before);
+        QVERIFY(mode_->statusText().contains("last complete result"));
+    }
+
+    void aSecondRunReplacesTheFirst() {
+        ImageRunSettings s = mode_->settings();
+        s.alpha = 0.01;
+        mode_->setSettings(s);
+        QSignalSpy finished(mode_.get(), &ImageMode::runFinished);
+        QVERIFY(mode_->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
+        s.alpha = 0.04;
+        mode_->setSettings(s);
+        QVERIFY(mode_->run());
+        QVERIFY(finished.wait(120000));
+        QTest::qWait(200);
+        QCOMPARE(finished.size(), 1);  // the replaced run reports nothing
+        QCOMPARE(mode_->result()->alpha, 0.04);
+        QVERIFY(mode_->views()->numbersText().contains("Geodesic length"));
+    }
+
+    void aModelLoadDuringARunCancelsItWithAMessage() {
+        QSignalSpy cancelled(service_.get(), &ModelService::jobsCancelled);
+        QVERIFY(mode_->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
+        service_->load({}, "cpu", "float32");
+        QCOMPARE(cancelled.size(), 1);
+        QVERIFY2(cancelled.front().front().toString().contains("cancelled the running image path"), qPrintable(cancelled.front().front().toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(mode_->statusText().contains("cancelled the running image path") || mode_->statusText().startsWith("Model:"), 60000);
+        QVERIFY(waitForModel(*service_));
+        QTRY_VERIFY_WITH_TIMEOUT(!mode_->isRunning(), 5000);
+        QVERIFY(mode_->run());  // the new model runs
+        QVERIFY(waitRun(*mode_));
+    }
+
+    void exportWritesWhatWasAsked() {
+        ImageExportRequest r;
+        r.folder = dir_.filePath("export");
+        r.gif = true;
+        r.mp4 = false;
+        r.json = true;
+        r.animation.fps = 5;
+        r.animation.hold = 2;
+        r.animation.width = r.animation.height = 96;
+        QSignalSpy done(mode_.get(), &ImageMode::exportFinished);
+        QVERIFY(mode_->exportResult(r));
+        QVERIFY(done.wait(60000));
+        QVERIFY2(done.front().front().toBool(), qPrintable(done.front().at(1).toString()));
+        const int frames = mode_->result()->frames.size();
+        for (int i = 0; i < frames; ++i) QVERIFY(QFile::exists(r.folder + QString("/frame_%1.png").arg(i, 3, 10, QChar('0'))));
+        QVERIFY(QFile::exists(r.folder + "/baseline/frame_000.png"));
+        QVERIFY(QFile::exists(r.folder + "/strip.png"));
+        QVERIFY(QFile::exists(r.folder + "/path.json"));
+        QVERIFY(!QFile::exists(r.folder + "/path.mp4"));
+        QImageReader gif(r.folder + "/path.gif");
+        QCOMPARE(gif.size(), QSize(96, 96));
+        QCOMPARE(gif.imageCount(), frames + 2 * mode_->result()->keyframes.size());  // each keyframe held two extra frames
+
+        ImageExportRequest bad = r;
+        bad.folder = "/nonexistent/parent/export";
+        QSignalSpy failed(mode_.get(), &ImageMode::exportFinished);
+        QVERIFY(mode_->exportResult(bad));
+        QVERIFY(failed.wait(60000));
+        QVERIFY(!failed.front().front().toBool());
+        QVERIFY(!QFile::exists(bad.folder));
+    }
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<ModelService> service_;
+    std::unique_ptr<ImageMode> mode_;
+};
+
+QTEST_MAIN(TestImageMode)
+#include "test_image_mode.moc"
