@@ -5,6 +5,7 @@
 // function); cancel frees the model's slot within 100 ms and keeps the last complete result; a second
 // run replaces the first; a model load during a run cancels it with a message; export writes what the
 // dialog asked for.
+#include <QClipboard>
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QImageReader>
@@ -99,6 +100,24 @@ private Q_SLOTS:
         QVERIFY(!mode_->addImageFiles({dir_.filePath("missing.png")}));  // says why, adds nothing
         QVERIFY(mode_->statusText().contains("missing.png"));
         QCOMPARE(mode_->keyframeCount(), 2);
+
+        // A drag that reorders (the bar moves its items, then reports) is one undoable step.
+        widgets::KeyframeBar* bar = mode_->keyframeBar();
+        const QVector<quint64> before = bar->order();
+        bar->setOrder({before[1], before[0]});
+        QCOMPARE(mode_->undoStack()->undoText(), QString("Reorder keyframes"));
+        mode_->undoStack()->undo();
+        QCOMPARE(bar->order(), before);
+
+        // The scene generator and the clipboard add keyframes too; both undone again.
+        mode_->addScenes(2);
+        QCOMPARE(mode_->keyframeCount(), 4);
+        QApplication::clipboard()->setImage(QImage(dir_.filePath("scene_0.png")));
+        QTest::keySequence(mode_.get(), QKeySequence::Paste);
+        QCOMPARE(mode_->keyframeCount(), 5);
+        mode_->undoStack()->undo();
+        mode_->undoStack()->undo();
+        QCOMPARE(bar->order(), before);
     }
 
     void runPreviewsEveryLevelAndEqualsTheCli() {
@@ -142,6 +161,27 @@ private Q_SLOTS:
         QVERIFY2(ms < 100, qPrintable(QString("the worker took %1 ms to stop").arg(ms)));
         QCOMPARE(mode_->result(), before);
         QVERIFY(mode_->statusText().contains("last complete result"));
+
+        // Run again to the end: only α changed, so the inverted keyframes were reused, not recomputed.
+        QVERIFY(mode_->run());
+        QVERIFY(waitRun(*mode_));
+        QVERIFY(mode_->result()->warnings.join(" ").contains("reused"));
+        QVERIFY(mode_->result()->evaluations < before->evaluations);
+    }
+
+    void aSampleRunsBesideARun() {
+        QSignalSpy cancelled(service_.get(), &ModelService::jobsCancelled);
+        QSignalSpy finished(mode_.get(), &ImageMode::runFinished);
+        const int keyframes = mode_->keyframeCount();
+        QVERIFY(mode_->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
+        QVERIFY(mode_->addSample());
+        QTRY_VERIFY_WITH_TIMEOUT(mode_->keyframeCount() == keyframes + 1, 60000);  // the sample arrived …
+        QVERIFY(finished.wait(120000) || !finished.isEmpty());
+        QVERIFY(finished.front().front().toBool());  // … and the run still completed
+        QVERIFY(cancelled.isEmpty());
+        mode_->undoStack()->undo();  // the sample is not a keyframe of the next tests
+        QCOMPARE(mode_->keyframeCount(), keyframes);
     }
 
     void aSecondRunReplacesTheFirst() {

@@ -3,6 +3,7 @@
 #include <QDialog>
 #include <QGridLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -41,7 +42,13 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     numbers_->setMinimumWidth(260);
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
-    grid->addWidget(strip_, 0, 0, 1, 3);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(strip_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    grid->addWidget(scroll, 0, 0, 1, 3);
     grid->addWidget(density_, 1, 0);
     grid->addWidget(map_, 1, 1);
     grid->addWidget(numbers_, 1, 2);
@@ -147,7 +154,10 @@ void ImageViews::drawLive() {
     }
     keys << path.size() - 1;
     strip_->setRows({{"geodesic\n(preview)", path, kPath}, {"slerp\n(preview)", baseline, kBaseline}}, keys);
-    density_->setSeries({series("geodesic", t, pd, kPath), series("slerp", t, bd, kBaseline)});
+    QVector<double> kt, kd;
+    for (int k : keys)
+        if (!columns_[k].path.isNull()) kt << columns_[k].t, kd << columns_[k].pathDensity;
+    density_->setSeries({series("geodesic", t, pd, kPath), series("slerp", t, bd, kBaseline), series("keyframes", kt, kd, kKey, true)});
 }
 
 void ImageViews::drawMap(const MapLine& path, const MapLine& baseline, const MapLine& control, const MapLine& keys) {

@@ -7,12 +7,12 @@
 namespace widgets {
 
 namespace {
-constexpr int kLabelWidth = 78, kGap = 2, kMarker = 4;
+constexpr int kLabelWidth = 78, kGap = 2, kMarker = 4, kSmallest = 56, kLargest = 160;
 }
 
 FrameStrip::FrameStrip(QWidget* parent) : QWidget(parent) {
-    setMinimumHeight(2 * 48 + 3 * kMarker);
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    setMinimumHeight(2 * (kSmallest + kGap) + 2 * kMarker);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setCursor(Qt::PointingHandCursor);
     setToolTip("Click a frame to see it large with its t, density and residual");
 }
@@ -20,6 +20,8 @@ FrameStrip::FrameStrip(QWidget* parent) : QWidget(parent) {
 void FrameStrip::setRows(const QVector<StripRow>& rows, const QVector<int>& keyframes) {
     rows_ = rows;
     keyframes_ = keyframes;
+    // Never smaller than kSmallest per frame: a long chain scrolls sideways (in a scroll area).
+    setMinimumWidth(kLabelWidth + std::max(1, columns()) * (kSmallest + kGap));
     updateGeometry();
     update();
 }
@@ -36,8 +38,9 @@ int FrameStrip::columns() const {
 }
 
 int FrameStrip::cellSide() const {
-    const int n = std::max(1, columns());
-    return std::clamp((width() - kLabelWidth) / n - kGap, 16, 160);
+    const int n = std::max(1, columns()), r = std::max(1, static_cast<int>(rows_.size()));
+    const int byWidth = (width() - kLabelWidth) / n - kGap, byHeight = (height() - 2 * kMarker) / r - kGap;
+    return std::clamp(std::min(byWidth, byHeight), kSmallest, kLargest);
 }
 
 QSize FrameStrip::sizeHint() const {

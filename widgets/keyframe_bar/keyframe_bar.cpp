@@ -11,7 +11,7 @@
 namespace widgets {
 
 namespace {
-constexpr int kSide = 112;
+constexpr int kSide = 96;
 enum Role { Id = Qt::UserRole, Name, Prompt };
 }  // namespace
 
@@ -27,7 +27,7 @@ KeyframeBar::KeyframeBar(QWidget* parent) : QListWidget(parent) {
     setAcceptDrops(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
-    setFixedHeight(kSide + 64);
+    setFixedHeight(kSide + 52);
     setToolTip("Keyframes, in order. Drop image files here, drag to reorder, right-click to replace or remove.");
     connect(model(), &QAbstractItemModel::rowsMoved, this, &KeyframeBar::changed);
     connect(this, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {

@@ -1,0 +1,122 @@
+// bench-gui: how long the GUI thread stalls while the image mode works. A 5 ms timer on the GUI
+// thread records the longest gap between its ticks during a model load, a run (two scenes, the
+// shipped model, default options) and an export (frames, strip, GIF, JSON); the target is 50 ms.
+// Prints the median and the worst over --runs repetitions. With --shots DIR it also saves the
+// screenshots of the README (mid-run, finished, a three-image chain, the export dialog).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+
+#include "export_dialog.h"
+#include "image_mode.h"
+#include "image_views.h"
+#include "main_window.h"
+#include "scenes/painted_scene.h"
+#include "scenes/scene.h"
+
+namespace {
+
+// The longest gap between ticks of a 5 ms timer while `busy` holds, in ms.
+class StallProbe {
+public:
+    StallProbe() {
+        timer_.setInterval(5);
+        QObject::connect(&timer_, &QTimer::timeout, [this] {
+            longest_ = std::max(longest_, clock_.restart());
+        });
+    }
+    double measure(const std::function<void()>& start, const std::function<bool()>& busy) {
+        longest_ = 0;
+        clock_.start();
+        timer_.start();
+        start();
+        while (busy()) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        timer_.stop();
+        return static_cast<double>(longest_);
+    }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 longest_ = 0;
+};
+
+void wait(int ms) {
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+}
+
+QString summary(std::vector<double> v) {
+    QStringList each;
+    for (double x : v) each << QString::number(x, 'f', 0);
+    std::sort(v.begin(), v.end());
+    return QString("median %1 ms, worst %2 ms over %3 (%4)").arg(v[v.size() / 2], 0, 'f', 0).arg(v.back(), 0, 'f', 0).arg(v.size()).arg(each.join(", "));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("Geodesic Explorer bench");
+    QCommandLineParser args;
+    QCommandLineOption runs("runs", "Repetitions.", "n", "3"), shots("shots", "Save README screenshots into this folder.", "dir");
+    args.addOptions({runs, shots});
+    args.process(app);
+    const int n = std::max(1, args.value(runs).toInt());
+    QTemporaryDir dir;
+    QStringList files;
+    for (int i = 0; i < 2; ++i) {
+        files << dir.filePath(QString("scene_%1.png").arg(i));
+        geo::writePng(files.back().toStdString(), geo::renderScene(geo::randomScene(7 + i), 256));
+    }
+    files << dir.filePath("painted.png");
+    geo::writePng(files.back().toStdString(), geo::renderPaintedScene(3, 320));
+
+    MainWindow w;
+    ImageMode* mode = w.images();
+    ModelService* service = w.modelService();
+    w.show();
+    StallProbe probe;
+    std::vector<double> load, run, exported;
+    auto loaded = [service] { return !(service->hasModel() && !service->isLoading()); };
+    load.push_back(probe.measure([&] { w.showMode(mode); }, loaded));  // showing the mode loads the shipped model
+    for (int i = 1; i < n; ++i) load.push_back(probe.measure([&] { service->load({}); }, loaded));
+    mode->addImageFiles(files.mid(0, 2));
+    const QString shotDir = args.value(shots);
+    for (int i = 0; i < n; ++i) {
+        bool midShot = i == 0 && !shotDir.isEmpty();
+        run.push_back(probe.measure([&] { mode->run(); }, [&] {
+            if (midShot && mode->views()->previewLevels().contains(2)) {
+                w.grab().save(shotDir + "/image-mode-running.png");
+                midShot = false;
+            }
+            return mode->isRunning();
+        }));
+        const QString out = dir.filePath(QString("export%1").arg(i));
+        ImageExportRequest r;
+        r.folder = out;
+        exported.push_back(probe.measure([&] { mode->exportResult(r); }, [&] { return !mode->isUpToDate(); }));
+    }
+    std::printf("GUI-thread stall (longest gap of a 5 ms timer), shipped model, 2 scenes, default options:\n");
+    std::printf("  model load: %s\n  run:        %s\n  export:     %s\n", qPrintable(summary(load)), qPrintable(summary(run)), qPrintable(summary(exported)));
+    if (shotDir.isEmpty()) return 0;
+    QDir().mkpath(shotDir);
+    wait(300);
+    w.grab().save(shotDir + "/image-mode-two-scenes.png");
+    mode->addImageFiles({files[2]});
+    mode->run();
+    while (mode->isRunning()) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    wait(300);
+    w.grab().save(shotDir + "/image-mode-chain.png");
+    ExportDialog d(&w);
+    d.show();
+    wait(200);
+    d.grab().save(shotDir + "/export-dialog.png");
+    return 0;
+}
