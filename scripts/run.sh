@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs, builds and starts the explorer on its default toy density. Without a display it runs
-# under xvfb-run (pass --screenshot FILE to save the window and quit).
+# Installs, builds and starts the explorer on its shipped model (the image mode; the toy densities
+# are the next tab). Without a display it runs under xvfb-run (pass --screenshot FILE to save the
+# window and quit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh

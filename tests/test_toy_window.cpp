@@ -38,6 +38,7 @@ class TestToyWindow : public QObject {
 private Q_SLOTS:
     void init() {
         window_ = std::make_unique<MainWindow>();
+        window_->showMode(window_->toy());
         window_->show();
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
         QTRY_VERIFY_WITH_TIMEOUT(window_->toy()->isUpToDate(), 10000);

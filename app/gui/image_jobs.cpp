@@ -21,6 +21,7 @@ using Clock = std::chrono::steady_clock;
 // Previews cost network evaluations: a few points for the big text models, a pair's frames for ours.
 int previewPoints(const geo::DiffusionModel& model, int framesPerPair) { return model.textConditioned() ? 5 : std::min(framesPerPair, 17); }
 constexpr double kPreviewSeconds = 1.0;   // between previews within a level
+constexpr double kPreviewShare = 0.25;    // of the run's time, at most, for previews within a level
 constexpr double kSnapshotSeconds = 0.05; // between snapshots without a preview
 
 QVector<QImage> toQImages(const at::Tensor& frames) {
@@ -178,6 +179,10 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
         int lastPreviewPair = -1, lastPreviewLevel = 0;
         auto lastPreview = Clock::now(), lastSnapshot = Clock::now() - std::chrono::hours(1);
         long long previewEvaluations = 0;
+        double previewSeconds = 0;
+        QVector<QImage> baselineFrames;  // of the pair being solved
+        QVector<double> baselineLogDensity;
+        double baselineLogLength = 0;
         QString lastStage;
         const geo::PipelineCallback progress = [&](const geo::PipelineProgress& p) {
             const auto now = Clock::now();
@@ -201,18 +206,28 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
                 s->evaluations = b.evaluations + previewEvaluations;
                 for (double r : b.residual) s->residualMean += r / static_cast<double>(b.residual.size()), s->residualMax = std::max(s->residualMax, r);
                 const bool newPair = p.pair != lastPreviewPair, newLevel = b.level != lastPreviewLevel;
-                if (p.preview && (newPair || newLevel || std::chrono::duration<double>(now - lastPreview).count() > kPreviewSeconds)) {
+                const bool timely = std::chrono::duration<double>(now - lastPreview).count() > kPreviewSeconds &&
+                                    previewSeconds < kPreviewShare * std::chrono::duration<double>(now - start).count();
+                if (p.preview && (newPair || newLevel || timely)) {
+                    const auto previewStart = Clock::now();
                     const geo::PathPreview path = (*p.preview)(previewT, false);
-                    const geo::PathPreview baseline = (*p.preview)(previewT, true);
-                    previewEvaluations += path.evaluations + baseline.evaluations;
+                    previewEvaluations += path.evaluations;
+                    if (newPair) {  // the slerp of a pair does not change while it is solved
+                        const geo::PathPreview baseline = (*p.preview)(previewT, true);
+                        previewEvaluations += baseline.evaluations;
+                        baselineFrames = toQImages(baseline.frames);
+                        baselineLogDensity = toQVector(baseline.logDensity);
+                        baselineLogLength = baseline.logLength;
+                    }
+                    previewSeconds += std::chrono::duration<double>(Clock::now() - previewStart).count();
                     s->previewPair = p.pair;
                     s->previewT = toQVector(previewT);
                     s->pathFrames = toQImages(path.frames);
-                    s->baselineFrames = toQImages(baseline.frames);
+                    s->baselineFrames = baselineFrames;
                     s->pathLogDensity = toQVector(path.logDensity);
-                    s->baselineLogDensity = toQVector(baseline.logDensity);
+                    s->baselineLogDensity = baselineLogDensity;
                     s->pathLogLength = path.logLength;
-                    s->baselineLogLength = baseline.logLength;
+                    s->baselineLogLength = baselineLogLength;
                     lastPreviewPair = p.pair;
                     lastPreviewLevel = b.level;
                     lastPreview = Clock::now();

@@ -1,57 +1,26 @@
 #include "image_mode.h"
 
 #include <QAction>
-#include <QApplication>
-#include <QCheckBox>
-#include <QClipboard>
 #include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QFormLayout>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenu>
-#include <QMessageBox>
-#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include "export_dialog.h"
-#include "image_convert.h"
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
 #include "latest_job.h"
-#include "scenes/scene.h"
+#include "presentation/number_text.h"
 
 namespace {
 
 constexpr int kMinDrawIntervalMs = 33;  // at most ~30 draws a second
 constexpr int kRerunDelayMs = 400;      // an option change re-runs once the user pauses
-const QString kImageFilter = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.ppm *.pgm);;All files (*)";
-
-// Undo of keyframe edits: what the bar shows is a function of (ids in order); each command swaps orders.
-class SetOrder : public QUndoCommand {
-public:
-    SetOrder(const QString& text, std::function<void(const QVector<quint64>&)> apply, QVector<quint64> before, QVector<quint64> after, bool done)
-        : QUndoCommand(text), apply_(std::move(apply)), before_(std::move(before)), after_(std::move(after)), skip_(done) {}
-    void undo() override { apply_(before_); }
-    void redo() override {
-        if (skip_) skip_ = false;
-        else apply_(after_);
-    }
-
-private:
-    std::function<void(const QVector<quint64>&)> apply_;
-    QVector<quint64> before_, after_;
-    bool skip_;
-};
-
 // The share of a run done, for the remaining-time estimate: inversion 10 %, solve 70 %, frames 20 %.
 double runFraction(const ImageSnapshot& s) {
     const double part = s.total > 0 ? double(s.done) / s.total : 0;
@@ -182,288 +151,8 @@ void ImageMode::buildUi() {
     connect(bar_, &widgets::KeyframeBar::imageDropped, this, [this](const QImage& image, int row) { addImage(image, "dropped image", row); });
     connect(bar_, &widgets::KeyframeBar::removeRequested, this, &ImageMode::removeKeyframe);
     connect(bar_, &widgets::KeyframeBar::replaceRequested, this, &ImageMode::replaceKeyframe);
-    connect(bar_, &widgets::KeyframeBar::changed, this, [this] {
-        if (applying_) return;
-        const QVector<quint64> now = bar_->order();
-        if (now != order_) {  // a drag reordered them (or a prompt was edited: same order)
-            undo_.push(new SetOrder("Reorder keyframes", [this](const QVector<quint64>& o) { applyOrder(o); }, order_, now, true));
-            order_ = now;
-        }
-        optionChanged();
-    });
+    connect(bar_, &widgets::KeyframeBar::changed, this, &ImageMode::keyframesChanged);
     setStatus("Add two or more keyframes: Add images…, drop files here, paste, or Add scenes for an instant start.");
-}
-
-QWidget* ImageMode::buildOptions() {
-    auto* box = new QWidget;
-    auto* form = new QFormLayout(box);
-    auto spin = [this](int lo, int hi, const QString& tip) {
-        auto* s = new QSpinBox;
-        s->setRange(lo, hi);
-        s->setToolTip(tip);
-        connect(s, &QSpinBox::valueChanged, this, &ImageMode::optionChanged);
-        return s;
-    };
-    auto real = [this](double lo, double hi, double step, int decimals, const QString& tip) {
-        auto* s = new QDoubleSpinBox;
-        s->setRange(lo, hi);
-        s->setSingleStep(step);
-        s->setDecimals(decimals);
-        s->setToolTip(tip);
-        connect(s, &QDoubleSpinBox::valueChanged, this, &ImageMode::optionChanged);
-        return s;
-    };
-    noise_ = real(0.05, 0.95, 0.05, 2, "The noise level τ* the path lives at (0.6: timestep 581 of 1000)");
-    frames_ = spin(2, 129, "Frames between consecutive keyframes, both ends included");
-    alpha_ = real(0.0001, 1, 0.005, 4, "α: how strongly the density pulls (∇log p ≈ α·score); larger bends further toward likely images");
-    method_ = new QComboBox;
-    method_->addItems({"implicit", "published"});
-    method_->setToolTip("implicit: the curvature term taken implicitly (fewer evaluations, docs/image-geodesics.md); published: the paper's update");
-    connect(method_, &QComboBox::currentIndexChanged, this, &ImageMode::optionChanged);
-    iterations_ = spin(4, 4000, "Solver iterations in all (the published 400: 100 per bisection level)");
-    seed_ = spin(0, 1 << 30, "Seed of the score's random draws (jitter) and of textual inversion");
-    jitter_ = spin(0, 300, "Timestep jitter ρ of the score (0: deterministic; the published 100 for Stable Diffusion)");
-    retime_ = new QCheckBox("Even steps (re-time by 1 − SSIM)");
-    connect(retime_, &QCheckBox::toggled, this, &ImageMode::optionChanged);
-    length_ = real(0.05, 4, 0.05, 2, "How far past the keyframe, in units of t (the pair spans 1)");
-    extraFrames_ = spin(1, 64, "Frames on each extrapolated side");
-    extrapolationOptions_ = new QWidget;
-    auto* e = new QFormLayout(extrapolationOptions_);
-    e->setContentsMargins(0, 0, 0, 0);
-    e->addRow("Extrapolate by", length_);
-    e->addRow("Frames past", extraFrames_);
-    extrapolationOptions_->setEnabled(false);
-    negative_ = new QLineEdit;
-    negative_->setToolTip("Negative prompt of the score estimator");
-    connect(negative_, &QLineEdit::editingFinished, this, &ImageMode::optionChanged);
-    inversion_ = spin(0, 2000, "Textual inversion steps per keyframe (0: off; 500 published)");
-    textOptions_ = new QWidget;
-    auto* t = new QFormLayout(textOptions_);
-    t->setContentsMargins(0, 0, 0, 0);
-    t->addRow("Negative prompt", negative_);
-    t->addRow("Textual inversion", inversion_);
-    textOptions_->setVisible(false);
-    auto* defaults = new QPushButton("Model defaults");
-    connect(defaults, &QPushButton::clicked, this, [this] { if (service_->hasModel()) onModelLoaded(service_->current()); });
-    form->addRow("Noise level", noise_);
-    form->addRow("Frames per pair", frames_);
-    form->addRow("α", alpha_);
-    form->addRow("Solver", method_);
-    form->addRow("Iterations", iterations_);
-    form->addRow("Seed", seed_);
-    form->addRow("Jitter", jitter_);
-    form->addRow(retime_);
-    form->addRow(extrapolationOptions_);
-    form->addRow(textOptions_);
-    form->addRow(defaults);
-    setSettings(ImageRunSettings{});
-    return box;
-}
-
-// ---- keyframes ----
-
-quint64 ImageMode::store(Keyframe k) {
-    const quint64 id = nextKeyframe_++;
-    keyframes_[id] = std::move(k);
-    return id;
-}
-
-void ImageMode::applyOrder(const QVector<quint64>& ids) {
-    applying_ = true;
-    for (quint64 id : bar_->order())
-        if (!ids.contains(id)) bar_->removeKeyframe(id);
-    for (int i = 0; i < ids.size(); ++i)
-        if (!bar_->contains(ids[i])) {
-            const Keyframe& k = keyframes_.at(ids[i]);
-            bar_->addKeyframe(ids[i], k.preview, k.name, i);
-        }
-    bar_->setOrder(ids);
-    order_ = ids;
-    applying_ = false;
-    optionChanged();
-}
-
-void ImageMode::pushOrder(const QString& what, const QVector<quint64>& ids) {
-    undo_.push(new SetOrder(what, [this](const QVector<quint64>& o) { applyOrder(o); }, order_, ids, false));
-}
-
-int ImageMode::keyframeCount() const { return order_.size(); }
-
-void ImageMode::addImage(const QImage& image, const QString& name, int row) {
-    if (image.isNull()) return setStatus("The dropped or pasted data is not an image.", true);
-    Keyframe k{name, {}, toRgbImage(image), image};
-    QVector<quint64> ids = order_;
-    ids.insert(row < 0 || row > ids.size() ? ids.size() : row, store(std::move(k)));
-    pushOrder("Add " + name, ids);
-}
-
-bool ImageMode::addImageFiles(const QStringList& paths, int row) {
-    QVector<quint64> ids = order_;
-    int at = row < 0 || row > ids.size() ? ids.size() : row;
-    QStringList failed, added;
-    for (const QString& path : paths) {
-        try {
-            Keyframe k{QFileInfo(path).fileName(), path, geo::readImage(path.toStdString()), {}};
-            k.preview = toQImage(k.image);
-            ids.insert(at++, store(std::move(k)));
-            added << path;
-        } catch (const std::exception& e) {
-            failed << QString::fromStdString(e.what());
-        }
-    }
-    if (!added.isEmpty()) {
-        pushOrder(added.size() == 1 ? "Add " + QFileInfo(added[0]).fileName() : QString("Add %1 images").arg(added.size()), ids);
-        rememberFiles(added);
-    }
-    if (!failed.isEmpty()) setStatus("Not added: " + failed.join("; "), true);
-    return failed.isEmpty();
-}
-
-void ImageMode::addScenes(int count) {
-    const int size = service_->hasModel() ? service_->current().imageSize : 64;
-    QVector<quint64> ids = order_;
-    for (int i = 0; i < count; ++i) {
-        const uint64_t seed = 1000 + static_cast<uint64_t>(scenesAdded_++);
-        const geo::Scene scene = geo::randomScene(seed);
-        Keyframe k{QString("scene %1").arg(seed), {}, geo::renderScene(scene, size), {}};
-        k.preview = toQImage(k.image);
-        ids << store(std::move(k));
-    }
-    pushOrder(QString("Add %1 scenes").arg(count), ids);
-}
-
-bool ImageMode::addSample() {
-    if (!service_->hasModel()) {
-        setStatus("Load a model first (Model ▸ Choose model…).", true);
-        return false;
-    }
-    SampleRequest r;
-    r.seed = sampleSeed_++;
-    r.prompt = bar_->currentItem() ? bar_->prompt(bar_->order().value(bar_->currentRow())) : QString();
-    setStatus(QString("Drawing a sample (seed %1)…").arg(r.seed));
-    sampleId_ = service_->submit(ModelService::Slot::Sample, [r](const std::shared_ptr<geo::DiffusionModel>& model, const geo::SolveControl& control,
-                                                                const ModelService::Reporter&) {
-        if (!model) throw std::runtime_error("no model is loaded");
-        return QVariant::fromValue(qMakePair(sampleImage(model, r, control, [](const QString&, int, int) {}), 0.0));
-    });
-    return true;
-}
-
-void ImageMode::removeKeyframe(quint64 id) {
-    QVector<quint64> ids = order_;
-    ids.removeAll(id);
-    pushOrder("Remove " + keyframes_.at(id).name, ids);
-}
-
-void ImageMode::replaceKeyframe(quint64 id) {
-    const QString path = QFileDialog::getOpenFileName(this, "Replace " + keyframes_.at(id).name, QSettings().value("images/folder").toString(), kImageFilter);
-    if (path.isEmpty()) return;
-    try {
-        Keyframe k{QFileInfo(path).fileName(), path, geo::readImage(path.toStdString()), {}};
-        k.preview = toQImage(k.image);
-        QVector<quint64> ids = order_;
-        ids.replace(ids.indexOf(id), store(std::move(k)));
-        pushOrder("Replace " + keyframes_.at(id).name, ids);
-        rememberFiles({path});
-    } catch (const std::exception& e) {
-        setStatus(QString::fromStdString(e.what()), true);
-    }
-}
-
-void ImageMode::chooseFiles() {
-    const QStringList paths = QFileDialog::getOpenFileNames(this, "Add images", QSettings().value("images/folder").toString(), kImageFilter);
-    if (!paths.isEmpty()) addImageFiles(paths);
-}
-
-void ImageMode::pasteImage() {
-    const QMimeData* m = QApplication::clipboard()->mimeData();
-    if (m && m->hasUrls()) {
-        QStringList paths;
-        for (const QUrl& u : m->urls())
-            if (u.isLocalFile()) paths << u.toLocalFile();
-        if (!paths.isEmpty()) return void(addImageFiles(paths));
-    }
-    if (m && m->hasImage()) return addImage(qvariant_cast<QImage>(m->imageData()), "pasted image");
-    setStatus("The clipboard holds no image.", true);
-}
-
-void ImageMode::rememberFiles(const QStringList& paths) {
-    QSettings s;
-    QStringList recent = s.value("images/recent").toStringList();
-    for (const QString& p : paths) {
-        recent.removeAll(p);
-        recent.prepend(p);
-    }
-    s.setValue("images/recent", recent.mid(0, 12));
-    s.setValue("images/folder", QFileInfo(paths.back()).absolutePath());
-}
-
-// ---- settings ----
-
-ImageRunSettings ImageMode::settings() const {
-    ImageRunSettings s;
-    s.extrapolate = what_->currentIndex() > 0;
-    s.past = QStringList{"last", "last", "first", "both"}[what_->currentIndex()];
-    s.extrapolationLength = length_->value();
-    s.extrapolationFrames = extraFrames_->value();
-    s.noiseLevel = noise_->value();
-    s.framesPerPair = frames_->value();
-    s.alpha = alpha_->value();
-    s.method = method_->currentText();
-    s.jitter = jitter_->value();
-    s.iterations = iterations_->value();
-    s.seed = static_cast<quint64>(seed_->value());
-    s.retime = retime_->isChecked();
-    s.textualInversionSteps = inversion_->value();
-    s.negative = negative_->text();
-    s.ddimSteps = ddimSteps_;
-    return s;
-}
-
-void ImageMode::setSettings(const ImageRunSettings& s) {
-    applying_ = true;
-    what_->setCurrentIndex(!s.extrapolate ? 0 : s.past == "first" ? 2 : s.past == "both" ? 3 : 1);
-    length_->setValue(s.extrapolationLength);
-    extraFrames_->setValue(s.extrapolationFrames);
-    noise_->setValue(s.noiseLevel);
-    frames_->setValue(s.framesPerPair);
-    alpha_->setValue(s.alpha);
-    method_->setCurrentText(s.method);
-    jitter_->setValue(s.jitter);
-    iterations_->setValue(s.iterations);
-    seed_->setValue(static_cast<int>(s.seed));
-    retime_->setChecked(s.retime);
-    inversion_->setValue(s.textualInversionSteps);
-    negative_->setText(s.negative);
-    ddimSteps_ = s.ddimSteps;
-    applying_ = false;
-}
-
-void ImageMode::onModelLoaded(const ModelInfo& info) {
-    ImageRunSettings s = info.defaults;
-    const ImageRunSettings now = settings();
-    s.extrapolate = now.extrapolate;
-    s.past = now.past;
-    setSettings(s);
-    textOptions_->setVisible(info.textConditioned);
-    bar_->setPromptsEditable(info.textConditioned);
-    cache_ = newKeyframeCache();  // latents of another model mean nothing to this one
-    setStatus("Model: " + info.description + (keyframeCount() < 2 ? "\nAdd two or more keyframes and press Run." : ""));
-}
-
-void ImageMode::showEvent(QShowEvent* e) {
-    Mode::showEvent(e);
-    // The image mode needs a model; the toy modes never pay for loading one.
-    if (!service_->hasModel() && !service_->isLoading()) {
-        setStatus("Loading the model…");
-        service_->load(QSettings().value("model/path").toString(), QSettings().value("model/device", "auto").toString(),
-                       QSettings().value("model/dtype", "float32").toString());
-    }
-}
-
-void ImageMode::optionChanged() {
-    if (applying_) return;
-    if (result_ || runId_) rerunTimer_.start();  // what is shown follows the options
 }
 
 // ---- running ----
@@ -576,8 +265,7 @@ void ImageMode::onFinished(const QVariant& result, const QString& error, bool ca
     setStatus(QString("Done in %1 s: %2 frames. The slerp is %3× as long as the geodesic in the density metric.")
                   .arg(result_->seconds, 0, 'f', 1)
                   .arg(result_->frames.size())
-                  .arg(std::abs(result_->baselineLogLength - result_->pathLogLength) < 50 ? QString::number(std::exp(result_->baselineLogLength - result_->pathLogLength), 'g', 3)
-                                                                                          : "e^" + QString::number(result_->baselineLogLength - result_->pathLogLength, 'f', 1)));
+                  .arg(widgets::logRatioText(result_->baselineLogLength, result_->pathLogLength)));
     Q_EMIT runFinished(true);
 }
 

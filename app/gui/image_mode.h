@@ -1,5 +1,5 @@
 #pragma once
-// The image mode: keyframes (files, drops, paste, the scene generator, samples of the model), a run of
+// The image mode (image_mode.cpp: layout, runs, export; image_mode_keyframes.cpp; image_mode_options.cpp): keyframes (files, drops, paste, the scene generator, samples of the model), a run of
 // core's image pipeline on the window's ModelService (interpolate the chain, or extrapolate past an
 // end) watched live in ImageViews, cancel that keeps the last complete result, and export. Changing
 // an option re-runs a shown result; the inverted keyframes are reused when only the solve changed.
@@ -76,6 +76,7 @@ private:
     quint64 store(Keyframe k);
     void applyOrder(const QVector<quint64>& ids);  // the bar shows exactly these stored keyframes
     void pushOrder(const QString& what, const QVector<quint64>& ids);  // undoably
+    void keyframesChanged();                        // the bar reordered or a prompt changed
     void pasteImage();
     void chooseFiles();
     void replaceKeyframe(quint64 id);

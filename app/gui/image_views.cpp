@@ -9,6 +9,7 @@
 
 #include "frame_strip/frame_strip.h"
 #include "line_plot/line_plot.h"
+#include "presentation/number_text.h"
 
 namespace {
 
@@ -16,11 +17,7 @@ const QColor kPath(220, 50, 50), kBaseline(60, 110, 220), kControl(20, 20, 20), 
 
 QString num(double v, int digits = 3) { return std::isfinite(v) ? QString::number(v, 'g', digits) : QString("–"); }
 
-// exp(a − b) as "N×", for the ratio of two lengths given as logarithms.
-QString ratioText(double logA, double logB) {
-    const double d = logA - logB;
-    return std::abs(d) < 50 ? QString::number(std::exp(d), 'g', 3) + "×" : "e^" + QString::number(d, 'f', 1) + "×";
-}
+QString ratioText(double logA, double logB) { return widgets::logRatioText(logA, logB) + "×"; }
 
 widgets::PlotSeries series(const QString& name, const QVector<double>& x, const QVector<double>& y, QColor c, bool dots = false) {
     return {name, x, y, QPen(c, dots ? 1 : 2.2), dots};

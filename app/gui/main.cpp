@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     toy->setMetric(ToyMode::Metric(metrics.indexOf(args.value(metric))));
+    if (args.isSet(preset) || args.isSet(field) || args.isSet(metric) || args.isSet(constraint)) w.showMode(toy);
     try {
         if (args.isSet(constraint)) toy->spacetime()->setConstraint(geo::parseTpsConstraint(args.value(constraint).toStdString()));
     } catch (const std::exception& e) {

@@ -16,7 +16,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), service_(std::mak
     images_ = new ImageMode(service_.get());
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
-    for (Mode* m : {static_cast<Mode*>(toy_), static_cast<Mode*>(images_)}) {
+    // Images first: what the program exists for. It loads the model when first shown.
+    for (Mode* m : {static_cast<Mode*>(images_), static_cast<Mode*>(toy_)}) {
         tabs_->addTab(m, m->title());
         undo_.addStack(m->undoStack());
     }
