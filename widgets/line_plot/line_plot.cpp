@@ -8,6 +8,7 @@ namespace widgets {
 LinePlot::LinePlot(QWidget* parent) : QCustomPlot(parent) {
     setMinimumSize(320, 220);
     legend->setVisible(true);
+    legend->setBrush(QColor(255, 255, 255, 200));  // curves stay visible behind it
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
 }
 
