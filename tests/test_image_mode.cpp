@@ -4,7 +4,7 @@
 // writes for the same images, options and seed (byte for byte: the GUI calls the same pipeline
 // function); cancel frees the model's slot within 100 ms and keeps the last complete result; a second
 // run replaces the first; a model load during a run cancels it with a message; export writes what the
-// dialog asked for.
+// dialog asked for; a text-conditioned model takes a prompt per keyframe.
 #include <QClipboard>
 #include <QDropEvent>
 #include <QElapsedTimer>
@@ -21,6 +21,7 @@
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
 #include "scenes/scene.h"
+#include "sd_fixture_model.h"
 
 namespace {
 
@@ -245,6 +246,29 @@ private Q_SLOTS:
         QVERIFY(failed.wait(60000));
         QVERIFY(!failed.front().front().toBool());
         QVERIFY(!QFile::exists(bad.folder));
+    }
+
+    // A text-conditioned model (the tiny Stable Diffusion of the fixtures): each keyframe's caption
+    // becomes its prompt, edited in place, and the run conditions on them (published solver, jitter).
+    void textModelsTakeAPromptPerKeyframe() {
+        if (qEnvironmentVariable("GEODESIC_FIXTURES").isEmpty()) QSKIP("GEODESIC_FIXTURES is not set");
+        QTemporaryDir sd;
+        assembleTinySd(sd.path().toStdString());
+        service_->load(sd.path(), "cpu", "float32");
+        QVERIFY(waitForModel(*service_));
+        QVERIFY(service_->current().textConditioned);
+        QCOMPARE(mode_->settings().method, QString("published"));  // the model's defaults arrived
+        QCOMPARE(mode_->settings().jitter, 100);
+        mode_->setSettings(shortRun(mode_->settings()));
+        widgets::KeyframeBar* bar = mode_->keyframeBar();
+        QVERIFY(bar->item(0)->flags() & Qt::ItemIsEditable);
+        bar->item(0)->setText("a red cube");  // what editing the caption does
+        bar->item(1)->setText("a green sphere");
+        QCOMPARE(bar->prompt(bar->order()[0]), QString("a red cube"));
+        QVERIFY(mode_->run());
+        QVERIFY(waitRun(*mode_));
+        QCOMPARE(mode_->result()->frames.size(), 5);
+        QCOMPARE(mode_->result()->frames.front().size(), QSize(64, 64));
     }
 
 private:

@@ -46,21 +46,21 @@ QWidget* ImageMode::buildOptions() {
     connect(retime_, &QCheckBox::toggled, this, &ImageMode::optionChanged);
     length_ = real(0.05, 4, 0.05, 2, "How far past the keyframe, in units of t (the pair spans 1)");
     extraFrames_ = spin(1, 64, "Frames on each extrapolated side");
-    extrapolationOptions_ = new QWidget;
-    auto* e = new QFormLayout(extrapolationOptions_);
-    e->setContentsMargins(0, 0, 0, 0);
-    e->addRow("Extrapolate by", length_);
-    e->addRow("Frames past", extraFrames_);
+    // Groups shown or enabled together: rows of a form without margins.
+    auto group = [](std::initializer_list<std::pair<const char*, QWidget*>> rows) {
+        auto* w = new QWidget;
+        auto* f = new QFormLayout(w);
+        f->setContentsMargins(0, 0, 0, 0);
+        for (const auto& [label, field] : rows) f->addRow(label, field);
+        return w;
+    };
+    extrapolationOptions_ = group({{"Extrapolate by", length_}, {"Frames past", extraFrames_}});
     extrapolationOptions_->setEnabled(false);
     negative_ = new QLineEdit;
     negative_->setToolTip("Negative prompt of the score estimator");
     connect(negative_, &QLineEdit::editingFinished, this, &ImageMode::optionChanged);
     inversion_ = spin(0, 2000, "Textual inversion steps per keyframe (0: off; 500 published)");
-    textOptions_ = new QWidget;
-    auto* t = new QFormLayout(textOptions_);
-    t->setContentsMargins(0, 0, 0, 0);
-    t->addRow("Negative prompt", negative_);
-    t->addRow("Textual inversion", inversion_);
+    textOptions_ = group({{"Negative prompt", negative_}, {"Textual inversion", inversion_}});
     textOptions_->setVisible(false);
     auto* defaults = new QPushButton("Model defaults");
     connect(defaults, &QPushButton::clicked, this, [this] { if (service_->hasModel()) onModelLoaded(service_->current()); });

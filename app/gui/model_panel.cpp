@@ -106,8 +106,12 @@ ModelPanel::ModelPanel(ModelService* service, QWidget* parent) : QWidget(parent)
     connect(service_, &ModelService::loaded, this, [this](const ModelInfo& info) {
         textBox_->setVisible(info.textConditioned);
         running_->setText("Running on <b>" + info.device + "</b> in <b>" + info.dtype + "</b>");
-        const int i = info.path.isEmpty() ? kShipped : source_->findData(info.path);
-        if (i >= 0) source_->setCurrentIndex(i);
+        int i = info.path.isEmpty() ? kShipped : source_->findData(info.path);
+        if (i < 0) {  // loaded from elsewhere (the last session's model, the command line)
+            source_->addItem(QFileInfo(info.path).fileName(), info.path);
+            i = source_->count() - 1;
+        }
+        source_->setCurrentIndex(i);
         if (!service_->isLoading()) finish(info.description, false);
         Q_EMIT modelChanged(info);
     });

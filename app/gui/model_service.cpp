@@ -67,7 +67,8 @@ void ModelService::load(const QString& path, const QString& device, const QStrin
                 loadsFinished_ = std::max(loadsFinished_, request);
             }
             loadsDone_.notify_all();
-            QMetaObject::invokeMethod(this, [this, info, error, path] {
+            QMetaObject::invokeMethod(this, [this, info, error, path, request] {
+                loadsShown_ = std::max(loadsShown_, request);
                 if (!error.isEmpty()) return Q_EMIT loadFailed(path, error);
                 current_ = info;
                 Q_EMIT loaded(info);
@@ -106,5 +107,5 @@ bool ModelService::isBusy(Slot slot) const { return worker(slot).runner->busy();
 
 bool ModelService::isLoading() const {
     std::lock_guard lock(mutex_);
-    return loadsFinished_ < loadsRequested_;
+    return loadsShown_ < loadsRequested_;
 }

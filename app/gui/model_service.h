@@ -50,7 +50,7 @@ public:
     quint64 submit(Slot slot, Job job);
     bool cancel(Slot slot);        // true when a job was running or waiting
     bool isBusy(Slot slot) const;
-    bool isLoading() const;
+    bool isLoading() const;  // until current() and the loaded/loadFailed signal reflect the last load
     bool hasModel() const { return !current_.description.isEmpty(); }
     const ModelInfo& current() const { return current_; }  // GUI thread
 
@@ -78,7 +78,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable loadsDone_;
     std::shared_ptr<geo::DiffusionModel> model_;
-    quint64 loadsRequested_ = 0, loadsFinished_ = 0;
+    quint64 loadsRequested_ = 0, loadsFinished_ = 0;  // job threads wait for these
+    quint64 loadsShown_ = 0;                           // GUI thread: loads whose outcome is in current_
     std::atomic<quint64> nextId_{1};
     ModelInfo current_;
 };
