@@ -20,6 +20,7 @@
 #include "image_mode.h"
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
+#include "main_window.h"
 #include "scenes/scene.h"
 #include "sd_fixture_model.h"
 
@@ -269,6 +270,23 @@ private Q_SLOTS:
         QVERIFY(waitRun(*mode_));
         QCOMPARE(mode_->result()->frames.size(), 5);
         QCOMPARE(mode_->result()->frames.front().size(), QSize(64, 64));
+    }
+
+    // Closing the window in the middle of a run and of a sample stops both cleanly (the modes cancel
+    // their jobs on a service that outlives them).
+    void closingTheWindowMidRunIsClean() {
+        auto w = std::make_unique<MainWindow>();
+        w->show();  // the image mode is the first tab: showing it loads the shipped model
+        QVERIFY(waitForModel(*w->modelService()));
+        ImageMode* mode = w->images();
+        mode->addScenes(2);
+        QVERIFY(mode->run());
+        QVERIFY(mode->addSample());
+        QTRY_VERIFY_WITH_TIMEOUT(!mode->views()->levelsSeen().isEmpty(), 60000);
+        QElapsedTimer t;
+        t.start();
+        w.reset();
+        QVERIFY2(t.elapsed() < 2000, qPrintable(QString("closing took %1 ms").arg(t.elapsed())));
     }
 
 private:

@@ -54,10 +54,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), service_(std::mak
     resize(1360, 860);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The modes and the panel cancel their jobs as they go, so they go while the service is alive.
+    disconnect(tabs_, nullptr, this, nullptr);
+    delete modelDock_;
+    delete tabs_;
+}
 
 void MainWindow::modeChanged() {
     Mode* m = currentMode();
+    if (!m) return;
     undo_.setActiveStack(m->undoStack());
     file_->clear();
     file_->addActions(m->fileActions());

@@ -33,8 +33,8 @@ public:
 private:
     void modeChanged();
 
-    // Members are destroyed before the child widgets (modes, panel) that receive the service's
-    // signals, so every job has stopped before they go.
+    // Outlives the modes and the panel (the destructor deletes them first): they cancel their jobs on
+    // it as they go; then it stops its threads.
     std::unique_ptr<ModelService> service_;
     QTabWidget* tabs_ = nullptr;
     ToyMode* toy_ = nullptr;
