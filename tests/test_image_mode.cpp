@@ -58,6 +58,15 @@ ImageRunSettings shortRun(ImageRunSettings s) {
     return s;
 }
 
+// A run that must solve (not reuse a solved path from the cache): a seed not used before.
+bool runFresh(ImageMode& mode) {
+    static quint64 seed = 100;
+    ImageRunSettings s = mode.settings();
+    s.seed = seed++;
+    mode.setSettings(s);
+    return mode.run();
+}
+
 bool waitForModel(ModelService& service) {
     QElapsedTimer t;
     t.start();
@@ -153,7 +162,7 @@ private Q_SLOTS:
         ImageRunSettings s = mode_->settings();
         s.alpha = 0.03;  // not in the keyframe cache's way: the inverted keyframes are reused
         mode_->setSettings(s);
-        QVERIFY(mode_->run());
+        QVERIFY(runFresh(*mode_));
         QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);  // solving
         QElapsedTimer t;
         t.start();
@@ -171,11 +180,27 @@ private Q_SLOTS:
         QVERIFY(mode_->result()->evaluations < before->evaluations);
     }
 
+    // Frames per pair change only what is decoded: the solved path is reused, not solved again.
+    void moreFramesReuseTheSolvedPath() {
+        const ImageRunResultPtr before = mode_->result();
+        ImageRunSettings s = mode_->settings();
+        s.framesPerPair = 9;
+        mode_->setSettings(s);
+        QVERIFY(mode_->run());
+        QVERIFY(waitRun(*mode_));
+        QCOMPARE(mode_->result()->frames.size(), 9);
+        QVERIFY(mode_->result()->warnings.join(" ").contains("solved path reused"));
+        QCOMPARE(mode_->result()->iterations, before->iterations);
+        QVERIFY(mode_->views()->levelsSeen().isEmpty());  // the solver did not run
+        s.framesPerPair = 5;
+        mode_->setSettings(s);
+    }
+
     void aSampleRunsBesideARun() {
         QSignalSpy cancelled(service_.get(), &ModelService::jobsCancelled);
         QSignalSpy finished(mode_.get(), &ImageMode::runFinished);
         const int keyframes = mode_->keyframeCount();
-        QVERIFY(mode_->run());
+        QVERIFY(runFresh(*mode_));
         QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
         QVERIFY(mode_->addSample());
         QTRY_VERIFY_WITH_TIMEOUT(mode_->keyframeCount() == keyframes + 1, 60000);  // the sample arrived …
@@ -191,7 +216,7 @@ private Q_SLOTS:
         s.alpha = 0.01;
         mode_->setSettings(s);
         QSignalSpy finished(mode_.get(), &ImageMode::runFinished);
-        QVERIFY(mode_->run());
+        QVERIFY(runFresh(*mode_));
         QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
         s.alpha = 0.04;
         mode_->setSettings(s);
@@ -205,7 +230,7 @@ private Q_SLOTS:
 
     void aModelLoadDuringARunCancelsItWithAMessage() {
         QSignalSpy cancelled(service_.get(), &ModelService::jobsCancelled);
-        QVERIFY(mode_->run());
+        QVERIFY(runFresh(*mode_));
         QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
         service_->load({}, "cpu", "float32");
         QCOMPARE(cancelled.size(), 1);

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <list>
 #include <mutex>
+#include <iomanip>
 #include <optional>
+#include <sstream>
+#include <type_traits>
 
 #include "common/errors.h"
 #include "diagnostics/latent_path_measures.h"
@@ -90,6 +93,12 @@ Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, co
     return k;
 }
 
+std::string exact(double v) {
+    std::ostringstream out;
+    out << std::setprecision(17) << v;
+    return out.str();
+}
+
 // FNV-1a over the bytes of a tensor's float32 values.
 uint64_t hashOf(const at::Tensor& t) {
     const at::Tensor c = t.to(at::kFloat).contiguous().cpu();
@@ -102,10 +111,23 @@ uint64_t hashOf(const at::Tensor& t) {
 // Everything the inverted keyframes depend on.
 std::string inversionKey(const DiffusionModel& model, const at::Tensor& images, const ImagePipelineOptions& o) {
     std::string key = std::to_string(reinterpret_cast<uintptr_t>(&model)) + "|" + model.describe() + "|" + std::to_string(hashOf(images)) + "|" +
-                      std::to_string(images.size(0)) + "|" + std::to_string(o.noiseLevel) + "|" + std::to_string(o.ddimSteps) + "|" +
+                      std::to_string(images.size(0)) + "|" + exact(o.noiseLevel) + "|" + std::to_string(o.ddimSteps) + "|" +
                       std::to_string(o.textualInversionSteps) + "|" + o.negative + "|" + o.textualInversionCache.string();
     if (o.textualInversionSteps > 0) key += "|seed " + std::to_string(o.seed);
     for (const std::string& p : o.prompts) key += "|p:" + p;
+    return key;
+}
+
+// Everything a pair's solve depends on besides its keyframes.
+std::string solveKey(const ImagePipelineOptions& o) {
+    const LatentBvpOptions& b = o.solver;
+    std::string key = latentBvpMethodName(b.method);
+    for (double v : {b.alpha, b.learningRate, b.residualTolerance, b.implicitStep}) key += "|" + exact(v);
+    for (long long v : {static_cast<long long>(b.sphere), static_cast<long long>(b.levels), static_cast<long long>(b.iterationsPerLevel),
+                        static_cast<long long>(b.maxIterations), static_cast<long long>(b.schedule), static_cast<long long>(b.divideByPoints),
+                        static_cast<long long>(b.earlySwitch), static_cast<long long>(b.onlyNewPoints), static_cast<long long>(o.jitterRange),
+                        static_cast<long long>(o.seed)})
+        key += "|" + std::to_string(v);
     return key;
 }
 
@@ -115,27 +137,40 @@ std::string inversionKey(const DiffusionModel& model, const at::Tensor& images, 
 
 namespace geo {
 
+// Two most-recently-used lists: inverted keyframes, and the solved paths between them.
 class KeyframeCache {
 public:
     explicit KeyframeCache(int capacity) : capacity_(std::max(1, capacity)) {}
-    std::optional<pipeline::Keyframes> find(const std::string& key) {
+    std::optional<pipeline::Keyframes> findKeyframes(const std::string& key) { return find(keyframes_, key); }
+    void storeKeyframes(const std::string& key, const pipeline::Keyframes& k) { store(keyframes_, key, k); }
+    std::optional<LatentBvpResult> findSolve(const std::string& key) { return find(solves_, key); }
+    void storeSolve(const std::string& key, const LatentBvpResult& r) { store(solves_, key, r); }
+
+private:
+    template <typename T>
+    using Entries = std::list<std::pair<std::string, T>>;
+    template <typename T>
+    std::optional<T> find(Entries<T>& entries, const std::string& key) {
         std::lock_guard lock(mutex_);
-        for (auto it = entries_.begin(); it != entries_.end(); ++it)
+        for (auto it = entries.begin(); it != entries.end(); ++it)
             if (it->first == key) {
-                entries_.splice(entries_.begin(), entries_, it);  // most recently used first
-                return entries_.front().second;
+                entries.splice(entries.begin(), entries, it);  // most recently used first
+                return entries.front().second;
             }
         return std::nullopt;
     }
-    void store(const std::string& key, const pipeline::Keyframes& k) {
+    template <typename T>
+    void store(Entries<T>& entries, const std::string& key, const T& value) {
         std::lock_guard lock(mutex_);
-        entries_.emplace_front(key, k);
-        while (static_cast<int>(entries_.size()) > capacity_) entries_.pop_back();
+        entries.emplace_front(key, value);
+        // A chain of many pairs keeps all its solves: four chains' worth.
+        const size_t most = static_cast<size_t>(capacity_) * (std::is_same_v<T, LatentBvpResult> ? 16 : 1);
+        while (entries.size() > most) entries.pop_back();
     }
 
-private:
     std::mutex mutex_;
-    std::list<std::pair<std::string, pipeline::Keyframes>> entries_;
+    Entries<pipeline::Keyframes> keyframes_;
+    Entries<LatentBvpResult> solves_;
     int capacity_;
 };
 
@@ -151,14 +186,15 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
     if (!model->textConditioned() && !o.prompts.empty()) throw InputError(model->describe() + " takes no text prompt");
     if (!model->textConditioned() && o.textualInversionSteps > 0) throw InputError(model->describe() + " takes no text, so it has no prompt to invert");
     const std::string key = o.keyframeCache ? inversionKey(*model, images, o) : std::string();
-    std::optional<Keyframes> cached = o.keyframeCache ? o.keyframeCache->find(key) : std::nullopt;
+    std::optional<Keyframes> cached = o.keyframeCache ? o.keyframeCache->findKeyframes(key) : std::nullopt;
     Keyframes k;
     if (cached) {
         k = std::move(*cached);
         out.warnings.push_back("keyframes: inverted latents reused from the previous run with the same images and inversion settings");
     } else {
         k = invertKeyframes(model, images, o, control, progress, out.warnings, out.unetEvaluations);
-        if (o.keyframeCache) o.keyframeCache->store(key, k);
+        k.cacheKey = key;
+        if (o.keyframeCache) o.keyframeCache->storeKeyframes(key, k);
     }
     out.model = model->describe();
     out.noiseLevel = o.noiseLevel;
@@ -181,9 +217,16 @@ ModelPathScore pairScore(const std::shared_ptr<const DiffusionModel>& model, con
 
 LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o,
                           const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
-    const ModelPathScore score = pairScore(model, k, pair, o);
     LatentBvpOptions so = o.solver;
     so.radius = k.radius;
+    const std::string key = o.keyframeCache && !k.cacheKey.empty() ? k.cacheKey + "|pair " + std::to_string(pair) + "|" + solveKey(o) : std::string();
+    if (!key.empty())
+        if (std::optional<LatentBvpResult> cached = o.keyframeCache->findSolve(key)) {
+            out.warnings.push_back("pair " + std::to_string(pair + 1) + ": the solved path reused from a run with the same keyframes and solver settings");
+            out.iterations += cached->iterations;  // the path's; its network evaluations were not spent again
+            return *cached;
+        }
+    const ModelPathScore score = pairScore(model, k, pair, o);
     const int pairs = static_cast<int>(k.points.rows()) - 1;
     const Eigen::VectorXd a = k.points.row(pair).transpose(), b = k.points.row(pair + 1).transpose();
     LatentBvpResult r = solveLatentBvp(score, a, b, so, control, [&](const LatentBvpSnapshot& s) {
@@ -195,6 +238,7 @@ LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, co
         };
         progress({"solve", pair, pairs, s.iteration, so.maxIterations, &s, &preview});
     });
+    if (!key.empty()) o.keyframeCache->storeSolve(key, r);
     out.iterations += r.iterations;
     out.unetEvaluations += r.evaluations;
     for (size_t l = 0; l < r.evaluationsPerLevel.size() && l < out.evaluationsPerLevel.size(); ++l) out.evaluationsPerLevel[l] += r.evaluationsPerLevel[l];

@@ -4,6 +4,7 @@
 #include <ATen/core/Tensor.h>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "diffusion/diffusion_model.h"
@@ -19,6 +20,7 @@ struct Keyframes {
     double radius = 0;
     std::vector<at::Tensor> contexts;  // text models: one embedding per keyframe
     at::Tensor negative;
+    std::string cacheKey;      // set when they came through a KeyframeCache: what they depend on
     PathConditioning pair(int p) const;  // the conditioning between keyframes p and p + 1
 };
 
