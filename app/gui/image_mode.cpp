@@ -103,6 +103,7 @@ void ImageMode::buildUi() {
     runButton_->setShortcut(QKeySequence("Ctrl+R"));
     cancelButton_ = new QPushButton("Cancel");
     cancelButton_->setEnabled(false);
+    cancelButton_->setShortcut(Qt::Key_Escape);
     exportButton_ = new QPushButton("Export…");
     exportButton_->setEnabled(false);
     connect(runButton_, &QPushButton::clicked, this, [this] { run(); });

@@ -175,6 +175,15 @@ void KeyframeBar::keyPressEvent(QKeyEvent* e) {
     QListWidget::keyPressEvent(e);
 }
 
+void KeyframeBar::paintEvent(QPaintEvent* e) {
+    QListWidget::paintEvent(e);
+    if (count() > 0) return;
+    QPainter p(viewport());
+    p.setPen(palette().placeholderText().color());
+    p.drawText(viewport()->rect(), Qt::AlignCenter,
+               "Drop two or more images here (any size: the centre square is used),\nor use Add images…, Paste, Add scenes or Add a sample.");
+}
+
 void KeyframeBar::contextMenuEvent(QContextMenuEvent* e) {
     QListWidgetItem* item = itemAt(e->pos());
     if (!item) return;

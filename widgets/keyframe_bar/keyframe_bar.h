@@ -37,6 +37,7 @@ protected:
     void dropEvent(QDropEvent* e) override;
     void keyPressEvent(QKeyEvent* e) override;
     void contextMenuEvent(QContextMenuEvent* e) override;
+    void paintEvent(QPaintEvent* e) override;  // an empty row says what to do
 
 private:
     QListWidgetItem* itemOf(quint64 id) const;

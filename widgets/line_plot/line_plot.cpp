@@ -19,6 +19,7 @@ void LinePlot::setAxisLabels(const QString& x, const QString& y) {
 
 void LinePlot::setSeries(const QVector<PlotSeries>& series, const QVector<ReferenceLine>& references) {
     clearGraphs();
+    legend->setVisible(!series.isEmpty() || !references.isEmpty());
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const PlotSeries& s : series) {
         QCPGraph* g = addGraph();
