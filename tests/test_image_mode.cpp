@@ -101,14 +101,19 @@ private Q_SLOTS:
 
     void droppedFilesBecomeKeyframesAndUndo() {
         const QStringList files = writeScenes(dir_, 2);
+        QSignalSpy added(mode_.get(), &ImageMode::imagesAdded);
         dropFiles(mode_->keyframeBar()->viewport(), files);
+        QVERIFY(added.wait(10000));  // files are read off the GUI thread
         QCOMPARE(mode_->keyframeCount(), 2);
         QCOMPARE(mode_->keyframeBar()->count(), 2);
         mode_->undoStack()->undo();
         QCOMPARE(mode_->keyframeCount(), 0);
         mode_->undoStack()->redo();
         QCOMPARE(mode_->keyframeCount(), 2);
-        QVERIFY(!mode_->addImageFiles({dir_.filePath("missing.png")}));  // says why, adds nothing
+        mode_->addImageFiles({dir_.filePath("missing.png")});
+        QVERIFY(added.wait(10000));
+        QCOMPARE(added.back().at(0).toInt(), 0);  // adds nothing, says why
+        QVERIFY(added.back().at(1).toStringList().join(" ").contains("missing.png"));
         QVERIFY(mode_->statusText().contains("missing.png"));
         QCOMPARE(mode_->keyframeCount(), 2);
 

@@ -167,7 +167,7 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
         if (!model) throw geo::InputError("no model is loaded");
         const auto start = Clock::now();
         std::vector<geo::RgbImage> squares;
-        for (const geo::RgbImage& im : request.images) squares.push_back(geo::centreSquare(im, model->imageSize()));
+        for (const auto& im : request.images) squares.push_back(geo::centreSquare(*im, model->imageSize()));
         const at::Tensor images = geo::imagesToTensor(squares);
         geo::ImagePipelineOptions o = pipelineOptions(*model, request);
         o.keyframeCache = cache;

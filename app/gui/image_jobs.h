@@ -23,7 +23,7 @@ class KeyframeCache;
 ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model);
 
 struct ImageRunRequest {
-    std::vector<geo::RgbImage> images;  // at the model's size (geo::centreSquare)
+    std::vector<std::shared_ptr<const geo::RgbImage>> images;  // any size: the job takes their centre squares
     QStringList prompts;                // text models: one per image (empty strings allowed)
     ImageRunSettings settings;
 };

@@ -211,7 +211,9 @@ void ImageMode::setRunning(bool running) {
     }
 }
 
-bool ImageMode::isUpToDate() const { return !runId_ && !exporting_ && !rerunTimer_.isActive() && !pending_ && !service_->isLoading(); }
+bool ImageMode::isUpToDate() const {
+    return !runId_ && !exporting_ && !reading_ && !rerunTimer_.isActive() && !pending_ && !service_->isLoading();
+}
 
 void ImageMode::onSnapshot(const ImageSnapshotPtr& s) {
     if (!s) return;

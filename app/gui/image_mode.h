@@ -34,10 +34,11 @@ public:
     QString title() const override { return "Images"; }
     QList<QAction*> fileActions() const override { return fileActions_; }
     QUndoStack* undoStack() override { return &undo_; }
-    bool isUpToDate() const override;  // no run, no export, no pending re-run
+    bool isUpToDate() const override;  // no run, no export, no file reading, no pending re-run
 
     // Keyframes (each addition and removal can be undone).
-    bool addImageFiles(const QStringList& paths, int row = -1);  // false after showing why (the readable ones are added)
+    // Read off the GUI thread; imagesAdded reports (the readable ones are added, the others named).
+    void addImageFiles(const QStringList& paths, int row = -1);
     void addImage(const QImage& image, const QString& name, int row = -1);
     void addScenes(int count = 2);
     bool addSample();   // false when no model is loaded
@@ -60,6 +61,7 @@ public:
 
 Q_SIGNALS:
     void runFinished(bool completed);  // a result is shown (true), or the run was cancelled or failed
+    void imagesAdded(int added, QStringList failures);
     void exportFinished(bool ok, QString message);
 
 protected:
@@ -68,12 +70,13 @@ protected:
 private:
     struct Keyframe {
         QString name, path;
-        geo::RgbImage image;
+        std::shared_ptr<const geo::RgbImage> image;  // shared with the runs that use it
         QImage preview;
     };
     void buildUi();
     QWidget* buildOptions();
     quint64 store(Keyframe k);
+    void readFiles(const QStringList& paths, std::function<void(QVector<Keyframe>, QStringList)> done);
     void applyOrder(const QVector<quint64>& ids);  // the bar shows exactly these stored keyframes
     void pushOrder(const QString& what, const QVector<quint64>& ids);  // undoably
     void keyframesChanged();                        // the bar reordered or a prompt changed
@@ -96,6 +99,7 @@ private:
     quint64 nextKeyframe_ = 1;
     QVector<quint64> order_;                 // the bar's order as last seen (for undoing a drag)
     bool applying_ = false;
+    int reading_ = 0;                        // batches of files being read
     int ddimSteps_ = 50;                     // not a control: the model's default
     int scenesAdded_ = 0;
     quint64 sampleId_ = 0, sampleSeed_ = 0;

@@ -104,20 +104,28 @@ int main(int argc, char** argv) {
     if (args.isSet(images)) {
         ImageMode* mode = w.images();
         w.showMode(mode);
-        if (!mode->addImageFiles(args.positionalArguments())) {
-            qCritical("%s", qPrintable(mode->statusText()));
+        if (args.positionalArguments().size() < 2) {
+            qCritical("--images needs two or more image files");
             return 2;
         }
+        // A file that cannot be read ends the program with its reason, as on the command line.
+        QObject::connect(mode, &ImageMode::imagesAdded, &w, [](int, const QStringList& failures) {
+            if (failures.isEmpty()) return;
+            qCritical("%s", qPrintable(failures.join("\n")));
+            QApplication::exit(2);
+        });
+        mode->addImageFiles(args.positionalArguments());
         if (args.isSet(run)) {
             *scriptDone = false;
             // Runs once a model is there (the one asked for, or the one the mode loads when shown).
             auto started = std::make_shared<bool>(false);
             auto start = [&w, mode, started, scriptDone] {
-                if (*started || !w.modelService()->hasModel() || w.modelService()->isLoading()) return;
+                if (*started || !w.modelService()->hasModel() || w.modelService()->isLoading() || mode->keyframeCount() < 2) return;
                 *started = true;
                 if (!mode->run()) *scriptDone = true;
             };
             QObject::connect(w.modelService(), &ModelService::loaded, &w, start);
+            QObject::connect(mode, &ImageMode::imagesAdded, &w, start);
             QObject::connect(w.modelService(), &ModelService::loadFailed, &w, [scriptDone] { *scriptDone = true; });
             QTimer::singleShot(0, &w, start);
             const QString folder = args.value(exportDir);
