@@ -219,6 +219,28 @@ at::Tensor DiffusionModel::epsilonWithGradient(const at::Tensor& x, int64_t t, c
     return epsilonOfChunk(x, t, contextRows(context, 0, x.size(0)));
 }
 
+at::Tensor DiffusionModel::epsilonAtTimes(const at::Tensor& x, const at::Tensor& tau, const at::Tensor& context) const {
+    requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
+    if (tau.dim() != 1 || tau.size(0) != x.size(0)) throw InputError("one timestep per latent is needed");
+    if (textConditioned() && !context.defined()) throw InputError(d_.name + ": a text model needs a context per call here");
+    const at::Tensor xt = x.to(device(), dtype());
+    const at::Tensor steps = tau.to(device(), torch::kFloat);
+    const at::Tensor out = (context.defined() && textConditioned() ? nets_->predictWith(xt, steps, contextRows(context, 0, x.size(0)).to(device(), dtype()))
+                                                                    : nets_->predict(xt, steps))
+                               .to(torch::kFloat);
+    if (d_.prediction == Prediction::Epsilon) return out;
+    // ᾱ at fractional τ: linear between the table's entries, differentiable in τ.
+    std::vector<float> table(static_cast<size_t>(d_.schedule.trainSteps()));
+    for (int i = 0; i < d_.schedule.trainSteps(); ++i) table[static_cast<size_t>(i)] = static_cast<float>(d_.schedule.alphaBar(i));
+    const at::Tensor bars = torch::tensor(table, torch::TensorOptions().device(steps.device()));
+    const at::Tensor t = steps.clamp(0, d_.schedule.trainSteps() - 1);
+    const at::Tensor lo = t.floor().to(torch::kLong).clamp_max(d_.schedule.trainSteps() - 2);
+    const at::Tensor w = t - lo.to(torch::kFloat);
+    const at::Tensor bar = (bars.index_select(0, lo) * (1 - w) + bars.index_select(0, lo + 1) * w).view({-1, 1, 1, 1});
+    const at::Tensor a = bar.sqrt(), s = (1 - bar).sqrt(), xf = xt.to(torch::kFloat);
+    return d_.prediction == Prediction::Velocity ? a * out + s * xf : (xf - a * out) / s;
+}
+
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;

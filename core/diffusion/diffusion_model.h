@@ -102,6 +102,12 @@ public:
     // timestep t, context [N or 1, L, D]; float32 on the model's device.
     at::Tensor epsilonWithGradient(const at::Tensor& x, int64_t t, const at::Tensor& context) const;
 
+    // ε at a fractional timestep per latent (the networks' sinusoidal time embedding takes any real τ):
+    // x [N, C, H, W], tau [N] within [0, trainSteps − 1], context as for epsilonWith (required by a
+    // text model: no guidance). Autograd as the caller has it, to second order (the spacetime energy
+    // differentiates through a divergence); float32 on the model's device; one network call.
+    at::Tensor epsilonAtTimes(const at::Tensor& x, const at::Tensor& tau, const at::Tensor& context = {}) const;
+
     at::Tensor encode(const at::Tensor& images) const;   // [N, 3, S, S] in [−1, 1] → scaled latents, float32 on CPU
     at::Tensor decode(const at::Tensor& latents) const;  // scaled latents → images in [−1, 1], float32 on CPU
 

@@ -1,0 +1,47 @@
+#pragma once
+// The denoising posterior p(x₀ | x_t) of a DiffusionModel in VP log-SNR coordinates, as the spacetime
+// geometry needs it (spacetime-geodesics.md §3, §8, §16): at a point (λ, x) of spacetime,
+// α = √sigmoid(λ), σ = √sigmoid(−λ), the network's time τ(λ) by linear interpolation of the schedule's
+// λ_τ table (λ clamped to the table's range), the posterior mean x̂₀ = (x − σ ε(x, τ(λ)))/α, and the
+// Hutchinson estimate pᵀ (∂x̂₀/∂x) p of its divergence for a probe p, by reverse mode, with the graph
+// kept on request so that an energy built from it can be differentiated again (double backward).
+// Text models run unguided on one context (by default the empty prompt's).
+#include <ATen/core/Tensor.h>
+#include <memory>
+
+#include "diffusion/diffusion_model.h"
+
+namespace geo {
+
+class NetworkPosterior {
+public:
+    explicit NetworkPosterior(std::shared_ptr<const DiffusionModel> model, at::Tensor context = {});
+
+    const DiffusionModel& model() const { return *model_; }
+    double lambdaMin() const { return lambdaMin_; }  // at the schedule's last timestep
+    double lambdaMax() const { return lambdaMax_; }  // at timestep 0
+    double lambdaAt(double tau) const;               // the table, linear between entries
+    at::Tensor timeOf(const at::Tensor& lambda) const;  // τ(λ), [N]; differentiable in λ
+
+    // x: [N, C, H, W] latents, lambda: [N]; autograd as the caller has it.
+    at::Tensor mean(const at::Tensor& x, const at::Tensor& lambda) const;
+
+    struct Moments {
+        at::Tensor mean;        // x̂₀, [N, C, H, W]
+        at::Tensor divergence;  // pᵀ J p per point, [N]
+    };
+    // probes: [N, C, H, W], entries ±1 (rademacher()). createGraph keeps the divergence differentiable
+    // with respect to x and λ (when they require gradients).
+    Moments meanAndDivergence(const at::Tensor& x, const at::Tensor& lambda, const at::Tensor& probes, bool createGraph) const;
+
+    // N Rademacher probes of the latent shape from a seeded CPU generator.
+    at::Tensor rademacher(int64_t n, uint64_t seed) const;
+
+private:
+    std::shared_ptr<const DiffusionModel> model_;
+    at::Tensor context_;
+    at::Tensor lambdas_;  // λ_τ, τ = 0 … T − 1, decreasing
+    double lambdaMin_ = 0, lambdaMax_ = 0;
+};
+
+}  // namespace geo
