@@ -3,7 +3,9 @@
 // at integer τ the posterior mean is (x − σ ε)/α with the model's own ε; the Hutchinson divergence's
 // mean over many probes matches the exact divergence, the trace of the Jacobian by autograd (one
 // backward per coordinate, batched); and its gradient, taken through the kept graph (double backward),
-// matches central differences of the divergence with the probes held fixed.
+// matches central differences of the divergence with the probes held fixed; and the spacetime energy
+// of a curve through an exact Gaussian-mixture ε-network equals the closed-form energy (MixtureDenoiser)
+// within its standard error, with a double-backward gradient that matches central differences.
 #include <QtTest>
 #include <torch/torch.h>
 
@@ -14,7 +16,10 @@
 #include "diffusion/diffusion_model.h"
 #include "diffusion/network_posterior.h"
 #include "sd/sd_model.h"
+#include "field/gaussian_mixture.h"
 #include "sd_fixture_model.h"
+#include "spacetime/mixture_denoiser.h"
+#include "spacetime/network_energy.h"
 
 using namespace geo;
 
@@ -93,6 +98,43 @@ void checkDoubleBackward(const std::shared_ptr<const DiffusionModel>& model, dou
              qPrintable(QString("double backward %1 against central differences %2").arg(analytic).arg(numeric)));
 }
 
+// An exact ε-network for data from a mixture of isotropic Gaussians N(m_k, v I) in a 1×4×4 latent: at
+// a fractional τ it uses ᾱ = sigmoid(λ(τ)) with λ(τ) the schedule's table interpolated linearly in τ,
+// the inverse of NetworkPosterior::timeOf, so its posterior mean is the mixture's exact one.
+class MixtureEpsilon final : public LatentNetworks {
+public:
+    MixtureEpsilon(std::vector<at::Tensor> means, double v) : means_(std::move(means)), v_(v) {}
+    at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const override {
+        const at::Tensor t = steps.to(torch::kDouble).clamp(0, 999);
+        const at::Tensor lo = t.floor().clamp_max(998), w = t - lo;
+        std::vector<double> table(1000);
+        for (int i = 0; i < 1000; ++i) table[static_cast<size_t>(i)] = schedule_.logSnr(i);
+        const at::Tensor lambdas = torch::tensor(table, torch::kDouble);
+        const at::Tensor l = lambdas.index_select(0, lo.to(torch::kLong)) * (1 - w) + lambdas.index_select(0, lo.to(torch::kLong) + 1) * w;
+        const at::Tensor a = torch::sigmoid(l).sqrt().view({-1, 1, 1, 1}), s2 = torch::sigmoid(-l).view({-1, 1, 1, 1});
+        const at::Tensor x = xt.to(torch::kDouble), var = a * a * v_ + s2;
+        std::vector<at::Tensor> logits, diffs;
+        for (const at::Tensor& m : means_) {
+            const at::Tensor d = a * m.to(torch::kDouble) - x;
+            diffs.push_back(d);
+            logits.push_back((-0.5 * d.pow(2) / var).flatten(1).sum(1));
+        }
+        const at::Tensor r = torch::softmax(torch::stack(logits, 1), 1);
+        at::Tensor score = torch::zeros_like(x);
+        for (size_t k = 0; k < means_.size(); ++k) score = score + r.select(1, static_cast<int64_t>(k)).view({-1, 1, 1, 1}) * diffs[k] / var;
+        return (-s2.sqrt() * score).to(xt.scalar_type());
+    }
+    at::Tensor encode(const at::Tensor& images) const override { return images.slice(1, 0, 1).slice(2, 0, 4).slice(3, 0, 4); }
+    at::Tensor decode(const at::Tensor& latents) const override { return latents; }
+    c10::Device device() const override { return torch::kCPU; }
+    c10::ScalarType dtype() const override { return torch::kFloat; }
+
+private:
+    std::vector<at::Tensor> means_;
+    double v_;
+    DiscreteSchedule schedule_;
+};
+
 }  // namespace
 
 class TestNetworkPosterior : public QObject {
@@ -127,6 +169,77 @@ private Q_SLOTS:
 
     void hutchinsonMatchesTheTraceThroughTheShippedUnet() { checkDivergence(shipped(), 2.0); }
     void doubleBackwardThroughTheShippedUnet() { checkDoubleBackward(shipped(), 2.0); }
+
+    // Against the exact posterior of a Gaussian mixture (MixtureDenoiser): the energy of a curve through
+    // the network path equals the exact one within the estimator's standard error over many probes,
+    // and its gradient (double backward) matches central differences of the energy with the probe fixed.
+    void energyOfAMixtureMatchesTheExactOne() {
+        const double v = 0.3;
+        auto gen = at::detail::createCPUGenerator(2);
+        std::vector<at::Tensor> means{at::randn({1, 4, 4}, gen), at::randn({1, 4, 4}, gen) + 1.5};
+        ModelDescription desc;
+        desc.name = "exact mixture";
+        desc.latentShape = {1, 4, 4};
+        desc.imageSize = 4;
+        auto model = std::make_shared<DiffusionModel>(std::make_unique<MixtureEpsilon>(means, v), desc, 64);
+        const NetworkPosterior q(model);
+        std::vector<Eigen::VectorXd> mu;
+        for (const at::Tensor& m : means) {
+            const at::Tensor md = m.to(torch::kDouble).flatten().contiguous();
+            mu.push_back(Eigen::Map<const Eigen::VectorXd>(md.data_ptr<double>(), 16));
+        }
+        const auto mixture = std::make_shared<GaussianMixture>(std::vector<double>{1, 1}, mu, std::vector<Eigen::MatrixXd>(2, v * Eigen::MatrixXd::Identity(16, 16)));
+        const MixtureDenoiser exact(mixture);
+
+        // A curve from near one mean to near the other, dipping to λ = 0 in the middle.
+        const int n = 24;
+        Eigen::MatrixXd z(n, 17);
+        for (int i = 0; i < n; ++i) {
+            const double s = double(i) / (n - 1);
+            z(i, 0) = 3 - 3 * std::sin(M_PI * s);
+            z.row(i).tail(16) = ((1 - s) * mu[0] + s * mu[1]).transpose() + 0.2 * std::sin(3 * s) * Eigen::RowVectorXd::Ones(16);
+        }
+        // The exact energy, (N − 1)/2 Σ Δη·Δμ with μ from the mixture's closed form.
+        Eigen::VectorXd alpha(n), sigma(n);
+        for (int i = 0; i < n; ++i) alpha[i] = std::sqrt(1 / (1 + std::exp(-z(i, 0)))), sigma[i] = std::sqrt(1 / (1 + std::exp(z(i, 0))));
+        const PosteriorMoments m = exact.moments(z.rightCols(16), alpha, sigma);
+        double want = 0;
+        for (int i = 0; i + 1 < n; ++i) {
+            auto eta = [&](int k) {
+                Eigen::VectorXd e(17);
+                e[0] = -0.5 * std::exp(z(k, 0));
+                e.tail(16) = alpha[k] / (sigma[k] * sigma[k]) * z.row(k).tail(16).transpose();
+                return e;
+            };
+            auto muOf = [&](int k) {
+                Eigen::VectorXd e(17);
+                e[0] = m.secondMoment[k];
+                e.tail(16) = m.mean.row(k).transpose();
+                return e;
+            };
+            want += 0.5 * (n - 1) * (eta(i + 1) - eta(i)).dot(muOf(i + 1) - muOf(i));
+        }
+        std::vector<double> got;
+        for (uint64_t seed = 0; seed < 200; ++seed) got.push_back(networkSpacetimeEnergy(q, z, false, {8, seed}).energy);
+        double mean = 0, var = 0;
+        for (double e : got) mean += e / got.size();
+        for (double e : got) var += (e - mean) * (e - mean) / (got.size() - 1);
+        const double se = std::sqrt(var / got.size());
+        qInfo("mixture energy: network path %.5f ± %.5f over %zu probes, exact %.5f", mean, se, got.size(), want);
+        // Unbiased up to float32 arithmetic (1e-4 of the energy): within 4 standard errors.
+        QVERIFY2(std::abs(mean - want) < 4 * se + 1e-4 * std::abs(want), qPrintable(QString("%1 ± %2 against %3").arg(mean).arg(se).arg(want)));
+
+        // The gradient along a random direction of all the points against central differences.
+        const NetworkEnergy e = networkSpacetimeEnergy(q, z, true, {8, 5});
+        Eigen::MatrixXd dir = Eigen::MatrixXd::Random(n, 17);
+        dir.row(0).setZero();
+        const double h = 1e-3;
+        const double numeric = (networkSpacetimeEnergy(q, z + h * dir, false, {8, 5}).energy - networkSpacetimeEnergy(q, z - h * dir, false, {8, 5}).energy) / (2 * h);
+        const double analytic = (e.gradient.array() * dir.array()).sum();
+        qInfo("mixture energy gradient along a direction: %.5f (double backward), %.5f (central differences)", analytic, numeric);
+        QVERIFY2(std::abs(analytic - numeric) < 0.02 * std::abs(numeric) + 1e-3, qPrintable(QString("%1 against %2").arg(analytic).arg(numeric)));
+        QCOMPARE(e.forward, 27LL);  // chunks of 8 sharing a point: 0–7, 7–14, 14–21, 21–23
+    }
 
     void throughATinyStableDiffusionUnet() {
         if (qEnvironmentVariable("GEODESIC_FIXTURES").isEmpty()) QSKIP("GEODESIC_FIXTURES is not set");

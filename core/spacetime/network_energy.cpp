@@ -1,0 +1,72 @@
+#include "spacetime/network_energy.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "common/errors.h"
+#include "diffusion/network_posterior.h"
+
+namespace geo {
+
+namespace {
+
+// η and μ of a chunk of points z = [λ, x] ([n, 1 + D], requiring gradients when asked), as [n, 1 + D]
+// each with the λ column first.
+std::pair<at::Tensor, at::Tensor> etaMu(const NetworkPosterior& q, const at::Tensor& z, const at::Tensor& probe, bool graph) {
+    const auto shape = q.model().latentShape();
+    const int64_t n = z.size(0);
+    const at::Tensor lambda = z.select(1, 0);
+    const at::Tensor x = z.slice(1, 1).reshape({n, shape[0], shape[1], shape[2]});
+    const NetworkPosterior::Moments m = q.meanAndDivergence(x, lambda, probe.expand({n, -1, -1, -1}), graph);
+    const at::Tensor a2 = torch::sigmoid(lambda), s2 = torch::sigmoid(-lambda), a = a2.sqrt();
+    const at::Tensor mean = m.mean.flatten(1);
+    const at::Tensor muT = (s2 / a) * m.divergence + mean.pow(2).sum(1);
+    const at::Tensor etaX = (a / s2).unsqueeze(1) * z.slice(1, 1);
+    const at::Tensor etaT = -0.5 * torch::exp(lambda);
+    return {torch::cat({etaT.unsqueeze(1), etaX}, 1), torch::cat({muT.unsqueeze(1), mean}, 1)};
+}
+
+}  // namespace
+
+NetworkEnergy networkSpacetimeEnergy(const NetworkPosterior& q, const Eigen::MatrixXd& points, bool withGradient, const NetworkEnergyOptions& o,
+                                     const SolveControl& control) {
+    const auto shape = q.model().latentShape();
+    const int64_t d = shape[0] * shape[1] * shape[2];
+    if (points.rows() < 2 || points.cols() != d + 1)
+        throw InputError("a spacetime curve needs two or more points of " + std::to_string(d + 1) + " coordinates [λ, x]");
+    if (o.chunk < 2) throw InputError("a chunk holds two or more points");
+    if (!points.allFinite()) throw InputError("the spacetime curve has non-finite points");
+    const int64_t n = points.rows();
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
+    const at::Tensor all = torch::from_blob(const_cast<double*>(rows.data()), {n, d + 1}, torch::kDouble).to(torch::kFloat);
+    const at::Tensor probe = q.rademacher(1, o.seed);
+    NetworkEnergy r;
+    at::Tensor grad = withGradient ? torch::zeros({n, d + 1}) : at::Tensor();
+    const double scale = 0.5 * static_cast<double>(n - 1);
+    for (int64_t first = 0; first < n - 1; first += o.chunk - 1) {
+        control.throwIfCancelled();
+        const int64_t count = std::min<int64_t>(o.chunk, n - first);
+        const at::Tensor z = withGradient ? all.slice(0, first, first + count).clone().requires_grad_(true) : all.slice(0, first, first + count);
+        const auto [eta, mu] = etaMu(q, z, probe, withGradient);
+        const at::Tensor segments = ((eta.slice(0, 1) - eta.slice(0, 0, count - 1)) * (mu.slice(0, 1) - mu.slice(0, 0, count - 1))).sum(1);
+        if (!torch::isfinite(segments).all().item<bool>()) throw InputError("the spacetime energy is not finite along the curve");
+        const at::Tensor values = segments.detach().to(torch::kDouble);
+        r.energy += scale * values.sum().item<double>();
+        r.length += values.clamp_min(0).sqrt().sum().item<double>();
+        r.negativeSegments += static_cast<int>((values < 0).sum().item<int64_t>());
+        r.forward += count;
+        if (withGradient) {
+            const at::Tensor g = torch::autograd::grad({scale * segments.sum()}, {z})[0];
+            grad.slice(0, first, first + count) += g;  // the shared point gets both chunks' parts
+            r.backward += count;
+        }
+    }
+    if (withGradient) {
+        const at::Tensor gd = grad.to(torch::kDouble).contiguous();
+        r.gradient = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(gd.data_ptr<double>(), n, d + 1);
+    }
+    return r;
+}
+
+}  // namespace geo
