@@ -94,12 +94,8 @@ private:
 
 }  // namespace
 
-SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::VectorXd& from,
-                                     const Eigen::VectorXd& to, const SpacetimeBvpOptions& o, const SolveControl& control) {
-    if (from.size() != denoiser.dim() + 1 || to.size() != denoiser.dim() + 1)
-        throw InputError("spacetime endpoints need " + std::to_string(denoiser.dim()) + " coordinates and a time");
+SplineFit minimizeOverSpline(const SplineCurve& curve, const PointObjective& objective, const SpacetimeBvpOptions& o, const SolveControl& control) {
     if (o.points < 3 || o.maxSteps < 0 || o.window < 1 || !(o.learningRate > 0)) throw InputError("invalid spacetime BVP options");
-    const SplineCurve curve(from, to, o.nodes, o.continuity);
     const Eigen::Index params = static_cast<Eigen::Index>(curve.nodes()) * curve.dims();
     if (o.initialWeights.size() && (o.initialWeights.rows() != curve.nodes() || o.initialWeights.cols() != curve.dims()))
         throw InputError("the spacetime BVP's initial spline weights have the wrong shape");
@@ -108,7 +104,7 @@ SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSched
         control.throwIfCancelled();
         const Eigen::MatrixXd W = Eigen::Map<const Eigen::MatrixXd>(w.data(), curve.nodes(), curve.dims());
         Eigen::MatrixXd pointGradient;
-        const double e = spacetimeObjective(denoiser, schedule, curve.evaluate(W, o.points), o.penalties, g ? &pointGradient : nullptr);
+        const double e = objective(curve.evaluate(W, o.points), g ? &pointGradient : nullptr);
         if (g) {
             const Eigen::MatrixXd G = curve.pullBack(pointGradient);
             *g = Eigen::Map<const Eigen::VectorXd>(G.data(), params);
@@ -121,11 +117,11 @@ SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSched
     double e = evaluate(w, &g), bestEnergy = e;
     if (!std::isfinite(e) || !g.allFinite()) throw InputError("the spacetime energy is not finite on the starting curve between the endpoints");
     Progress progress(o.window);
-    SpacetimeBvpResult result;
+    SplineFit fit;
     std::deque<std::pair<Eigen::VectorXd, Eigen::VectorXd>> memory;  // L-BFGS (s, y) pairs
     Eigen::VectorXd m = Eigen::VectorXd::Zero(params), v = m;       // Adam moments
     for (int step = 1; step <= o.maxSteps; ++step) {
-        result.steps = step;
+        fit.steps = step;
         if (o.optimizer == SpacetimeBvpOptions::Optimizer::Adam) {
             constexpr double b1 = 0.9, b2 = 0.999, eps = 1e-8;
             m = b1 * m + (1 - b1) * g;
@@ -174,15 +170,30 @@ SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSched
             best = w;
         }
         if (progress.stalled(bestEnergy, o.tolerance)) {
-            result.converged = true;
+            fit.converged = true;
             break;
         }
     }
-    if (o.optimizer == SpacetimeBvpOptions::Optimizer::Lbfgs && result.steps < o.maxSteps) result.converged = true;
-    const Eigen::MatrixXd W = Eigen::Map<const Eigen::MatrixXd>(best.data(), curve.nodes(), curve.dims());
-    result.weights = W;
-    result.objective = bestEnergy;
-    result.path = asPath(curve.evaluate(W, o.points));
+    if (o.optimizer == SpacetimeBvpOptions::Optimizer::Lbfgs && fit.steps < o.maxSteps) fit.converged = true;
+    fit.weights = Eigen::Map<const Eigen::MatrixXd>(best.data(), curve.nodes(), curve.dims());
+    fit.objective = bestEnergy;
+    return fit;
+}
+
+SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::VectorXd& from,
+                                     const Eigen::VectorXd& to, const SpacetimeBvpOptions& o, const SolveControl& control) {
+    if (from.size() != denoiser.dim() + 1 || to.size() != denoiser.dim() + 1)
+        throw InputError("spacetime endpoints need " + std::to_string(denoiser.dim()) + " coordinates and a time");
+    const SplineCurve curve(from, to, o.nodes, o.continuity);
+    const SplineFit fit = minimizeOverSpline(curve, [&](const Eigen::MatrixXd& points, Eigen::MatrixXd* gradient) {
+        return spacetimeObjective(denoiser, schedule, points, o.penalties, gradient);
+    }, o, control);
+    SpacetimeBvpResult result;
+    result.steps = fit.steps;
+    result.converged = fit.converged;
+    result.weights = fit.weights;
+    result.objective = fit.objective;
+    result.path = asPath(curve.evaluate(fit.weights, o.points));
     result.energy = spacetimeEnergy(denoiser, schedule, result.path);
     return result;
 }

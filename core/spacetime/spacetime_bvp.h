@@ -8,6 +8,7 @@
 // Stopping rule: at most maxSteps Adam steps; earlier when the best energy so far has improved by less
 // than `tolerance` (relative) over the last `window` steps. The best curve seen is returned.
 #include <Eigen/Dense>
+#include <functional>
 #include <vector>
 
 #include "solver/solve_control.h"
@@ -40,6 +41,18 @@ struct SpacetimeBvpResult {
     int steps = 0;
     bool converged = false;  // the tolerance rule fired before maxSteps
 };
+
+// The optimiser of the BVP over any objective of the curve's points (energy and its gradient with
+// respect to every point), for curves whose energy comes from elsewhere (a network: network_energy.h).
+using PointObjective = std::function<double(const Eigen::MatrixXd& points, Eigen::MatrixXd* gradient)>;
+struct SplineFit {
+    Eigen::MatrixXd weights;
+    double objective = 0;  // the best seen
+    int steps = 0;
+    bool converged = false;
+};
+SplineFit minimizeOverSpline(const SplineCurve& curve, const PointObjective& objective, const SpacetimeBvpOptions& options,
+                             const SolveControl& control = {});
 
 // A spacetime point as [x₁, …, x_D, t].
 SpacetimeBvpResult solveSpacetimeBvp(const Denoiser& denoiser, const LogSnrSchedule& schedule, const Eigen::VectorXd& from,
