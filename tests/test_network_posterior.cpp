@@ -19,6 +19,7 @@
 #include "field/gaussian_mixture.h"
 #include "sd_fixture_model.h"
 #include "spacetime/mixture_denoiser.h"
+#include "spacetime/network_bvp.h"
 #include "spacetime/network_energy.h"
 
 using namespace geo;
@@ -135,6 +136,56 @@ private:
     DiscreteSchedule schedule_;
 };
 
+// The mixture of the energy tests: two isotropic components in the 1×4×4 latent, the network and the
+// closed form.
+struct ExactMixture {
+    std::shared_ptr<const DiffusionModel> model;
+    std::vector<Eigen::VectorXd> means;
+    std::shared_ptr<MixtureDenoiser> exact;
+};
+
+ExactMixture exactMixture() {
+    const double v = 0.3;
+    auto gen = at::detail::createCPUGenerator(2);
+    std::vector<at::Tensor> means{at::randn({1, 4, 4}, gen), at::randn({1, 4, 4}, gen) + 1.5};
+    ModelDescription desc;
+    desc.name = "exact mixture";
+    desc.latentShape = {1, 4, 4};
+    desc.imageSize = 4;
+    ExactMixture m;
+    m.model = std::make_shared<DiffusionModel>(std::make_unique<MixtureEpsilon>(means, v), desc, 64);
+    for (const at::Tensor& t : means) {
+        const at::Tensor md = t.to(torch::kDouble).flatten().contiguous();
+        m.means.push_back(Eigen::Map<const Eigen::VectorXd>(md.data_ptr<double>(), 16));
+    }
+    m.exact = std::make_shared<MixtureDenoiser>(
+        std::make_shared<GaussianMixture>(std::vector<double>{1, 1}, m.means, std::vector<Eigen::MatrixXd>(2, v * Eigen::MatrixXd::Identity(16, 16))));
+    return m;
+}
+
+// (N − 1)/2 Σ Δη·Δμ of [λ, x] points with μ in closed form.
+double exactEnergy(const MixtureDenoiser& exact, const Eigen::MatrixXd& z) {
+    const Eigen::Index n = z.rows(), d = z.cols() - 1;
+    Eigen::VectorXd alpha(n), sigma(n);
+    for (Eigen::Index i = 0; i < n; ++i) alpha[i] = std::sqrt(1 / (1 + std::exp(-z(i, 0)))), sigma[i] = std::sqrt(1 / (1 + std::exp(z(i, 0))));
+    const PosteriorMoments m = exact.moments(z.rightCols(d), alpha, sigma);
+    auto eta = [&](Eigen::Index k) {
+        Eigen::VectorXd e(d + 1);
+        e[0] = -0.5 * std::exp(z(k, 0));
+        e.tail(d) = alpha[k] / (sigma[k] * sigma[k]) * z.row(k).tail(d).transpose();
+        return e;
+    };
+    auto mu = [&](Eigen::Index k) {
+        Eigen::VectorXd e(d + 1);
+        e[0] = m.secondMoment[k];
+        e.tail(d) = m.mean.row(k).transpose();
+        return e;
+    };
+    double energy = 0;
+    for (Eigen::Index i = 0; i + 1 < n; ++i) energy += 0.5 * static_cast<double>(n - 1) * (eta(i + 1) - eta(i)).dot(mu(i + 1) - mu(i));
+    return energy;
+}
+
 }  // namespace
 
 class TestNetworkPosterior : public QObject {
@@ -174,23 +225,9 @@ private Q_SLOTS:
     // the network path equals the exact one within the estimator's standard error over many probes,
     // and its gradient (double backward) matches central differences of the energy with the probe fixed.
     void energyOfAMixtureMatchesTheExactOne() {
-        const double v = 0.3;
-        auto gen = at::detail::createCPUGenerator(2);
-        std::vector<at::Tensor> means{at::randn({1, 4, 4}, gen), at::randn({1, 4, 4}, gen) + 1.5};
-        ModelDescription desc;
-        desc.name = "exact mixture";
-        desc.latentShape = {1, 4, 4};
-        desc.imageSize = 4;
-        auto model = std::make_shared<DiffusionModel>(std::make_unique<MixtureEpsilon>(means, v), desc, 64);
-        const NetworkPosterior q(model);
-        std::vector<Eigen::VectorXd> mu;
-        for (const at::Tensor& m : means) {
-            const at::Tensor md = m.to(torch::kDouble).flatten().contiguous();
-            mu.push_back(Eigen::Map<const Eigen::VectorXd>(md.data_ptr<double>(), 16));
-        }
-        const auto mixture = std::make_shared<GaussianMixture>(std::vector<double>{1, 1}, mu, std::vector<Eigen::MatrixXd>(2, v * Eigen::MatrixXd::Identity(16, 16)));
-        const MixtureDenoiser exact(mixture);
-
+        const ExactMixture mix = exactMixture();
+        const NetworkPosterior q(mix.model);
+        const std::vector<Eigen::VectorXd>& mu = mix.means;
         // A curve from near one mean to near the other, dipping to λ = 0 in the middle.
         const int n = 24;
         Eigen::MatrixXd z(n, 17);
@@ -199,26 +236,7 @@ private Q_SLOTS:
             z(i, 0) = 3 - 3 * std::sin(M_PI * s);
             z.row(i).tail(16) = ((1 - s) * mu[0] + s * mu[1]).transpose() + 0.2 * std::sin(3 * s) * Eigen::RowVectorXd::Ones(16);
         }
-        // The exact energy, (N − 1)/2 Σ Δη·Δμ with μ from the mixture's closed form.
-        Eigen::VectorXd alpha(n), sigma(n);
-        for (int i = 0; i < n; ++i) alpha[i] = std::sqrt(1 / (1 + std::exp(-z(i, 0)))), sigma[i] = std::sqrt(1 / (1 + std::exp(z(i, 0))));
-        const PosteriorMoments m = exact.moments(z.rightCols(16), alpha, sigma);
-        double want = 0;
-        for (int i = 0; i + 1 < n; ++i) {
-            auto eta = [&](int k) {
-                Eigen::VectorXd e(17);
-                e[0] = -0.5 * std::exp(z(k, 0));
-                e.tail(16) = alpha[k] / (sigma[k] * sigma[k]) * z.row(k).tail(16).transpose();
-                return e;
-            };
-            auto muOf = [&](int k) {
-                Eigen::VectorXd e(17);
-                e[0] = m.secondMoment[k];
-                e.tail(16) = m.mean.row(k).transpose();
-                return e;
-            };
-            want += 0.5 * (n - 1) * (eta(i + 1) - eta(i)).dot(muOf(i + 1) - muOf(i));
-        }
+        const double want = exactEnergy(*mix.exact, z);
         std::vector<double> got;
         for (uint64_t seed = 0; seed < 200; ++seed) got.push_back(networkSpacetimeEnergy(q, z, false, {8, seed}).energy);
         double mean = 0, var = 0;
@@ -239,6 +257,40 @@ private Q_SLOTS:
         qInfo("mixture energy gradient along a direction: %.5f (double backward), %.5f (central differences)", analytic, numeric);
         QVERIFY2(std::abs(analytic - numeric) < 0.02 * std::abs(numeric) + 1e-3, qPrintable(QString("%1 against %2").arg(analytic).arg(numeric)));
         QCOMPARE(e.forward, 27LL);  // chunks of 8 sharing a point: 0–7, 7–14, 14–21, 21–23
+    }
+
+    // The geodesic between two points near the mixture's means at λ = 2: a lower exact energy than the
+    // straight segment, fixed ends, and a rise toward noise between the dissimilar ends (§10.3).
+    void geodesicOfAMixtureBeatsTheStraightSegment() {
+        const ExactMixture mix = exactMixture();
+        const NetworkPosterior q(mix.model);
+        Eigen::VectorXd from(17), to(17);
+        from << 2, mix.means[0];
+        to << 2, mix.means[1];
+        SpacetimeBvpOptions o;
+        o.points = 16;
+        o.nodes = 4;
+        o.optimizer = SpacetimeBvpOptions::Optimizer::Adam;
+        o.learningRate = 0.05;
+        o.maxSteps = 150;
+        o.window = 30;
+        o.tolerance = 1e-4;
+        int snapshots = 0;
+        const NetworkBvpResult r = solveNetworkSpacetimeBvp(q, from, to, o, {16, 1}, 16, {}, [&](const NetworkBvpSnapshot& s) {
+            ++snapshots;
+            QVERIFY(s.points->rows() == 16);
+        });
+        Eigen::MatrixXd straight(16, 17);
+        for (int i = 0; i < 16; ++i) straight.row(i) = (from + (to - from) * (i / 15.0)).transpose();
+        const double solved = exactEnergy(*mix.exact, r.points), line = exactEnergy(*mix.exact, straight);
+        qInfo("mixture geodesic: exact energy %.3f against %.3f for the straight segment; network estimate %.3f ± %.3f; lowest λ %.2f; %d steps, "
+              "%lld forward and %lld backward passes",
+              solved, line, r.energy.energy, r.energyError, r.points.col(0).minCoeff(), r.steps, r.forward, r.backward);
+        QVERIFY(solved < 0.8 * line);
+        QVERIFY((r.points.row(0).transpose() - from).norm() < 1e-9 && (r.points.row(15).transpose() - to).norm() < 1e-9);
+        QVERIFY(r.points.col(0).minCoeff() < 1.5);
+        QVERIFY(std::abs(r.energy.energy - solved) < 4 * r.energyError + 1e-3 * solved);
+        QVERIFY(snapshots >= r.steps);
     }
 
     void throughATinyStableDiffusionUnet() {
