@@ -206,6 +206,50 @@ private Q_SLOTS:
         QVERIFY(std::abs(xj["t"].back().get<double>() - 1.25) < 1e-9);
     }
 
+    // spacetime images / distance on the shipped model with very short solves: the files and keys of the
+    // contract, a symmetric matrix with a zero diagonal, and bad input refused with nothing written.
+    void spacetimeImagesAndDistance() {
+        QTemporaryDir dir;
+        QCOMPARE(cli({"scenes", "--count", "3", "--seed", "1000000400", "--out", dir.filePath("in")}).code, 0);
+        const QString a = dir.filePath("in/scene_00000.png"), b = dir.filePath("in/scene_00001.png"), c = dir.filePath("in/scene_00002.png");
+        const Run r = cli({"spacetime", "images", a, b, "--out", dir.filePath("st"), "--points", "8", "--steps", "3", "--probes", "2", "--gif",
+                           dir.filePath("st.gif")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        for (int i = 0; i < 8; ++i) {
+            QVERIFY(QFile::exists(dir.filePath(QString("st/frame_%1.png").arg(i, 3, 10, QChar('0')))));
+            QVERIFY(QFile::exists(dir.filePath(QString("st/noisy/frame_%1.png").arg(i, 3, 10, QChar('0')))));
+        }
+        std::ifstream f(dir.filePath("st/spacetime.json").toStdString());
+        const nlohmann::json j = nlohmann::json::parse(f);
+        QCOMPARE(j["points"].size(), size_t{8});
+        for (const char* key : {"energy", "length", "edit_distance", "lambda_min", "evaluations", "seconds"}) QVERIFY2(j.contains(key), key);
+        QVERIFY(std::abs(j["points"][0]["lambda"].get<double>() - j["points"][7]["lambda"].get<double>()) < 1e-9);  // both ends at t-min
+        QVERIFY(j["lambda_min"].get<double>() <= j["points"][0]["lambda"].get<double>());
+        QCOMPARE(geo::SafetensorsFile(dir.filePath("st/points.safetensors").toStdString()).at("points").shape, (std::vector<int64_t>{8, 4, 16, 16}));
+        QCOMPARE(QImageReader(dir.filePath("st.gif")).imageCount(), 8);
+
+        const Run d = cli({"spacetime", "distance", a, b, c, "--points", "6", "--steps", "2", "--probes", "1", "--json", dir.filePath("d.json"), "--csv",
+                           dir.filePath("d.csv")});
+        QVERIFY2(d.code == 0, d.err.constData());
+        std::ifstream df(dir.filePath("d.json").toStdString());
+        const nlohmann::json m = nlohmann::json::parse(df);
+        QCOMPARE(m["names"].size(), size_t{3});
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(m["edit_distance"][i][i].get<double>(), 0.0);
+            for (int k = 0; k < 3; ++k) QCOMPARE(m["edit_distance"][i][k].get<double>(), m["edit_distance"][k][i].get<double>());
+        }
+        QVERIFY(m["edit_distance"][0][1].get<double>() > 0);
+        QVERIFY(QFile(dir.filePath("d.csv")).size() > 0);
+
+        for (const QStringList& bad : {QStringList{"spacetime", "images", a, "--out", dir.filePath("bad1")},
+                                       QStringList{"spacetime", "images", a, b, "--out", dir.filePath("bad2"), "--t-min", "1.5"},
+                                       QStringList{"spacetime", "images", a, dir.filePath("missing.png"), "--out", dir.filePath("bad3")}}) {
+            const Run e = cli(bad);
+            QVERIFY2(e.code == 2, qPrintable(bad.join(' ') + ": " + e.err));
+            QVERIFY(!QFile::exists(bad[bad.indexOf("--out") + 1]));
+        }
+    }
+
     // Each bad input of interpolate: exit 2, one line naming it, and nothing written.
     void interpolateBadInputsLeaveNothing() {
         QTemporaryDir dir;

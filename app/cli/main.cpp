@@ -9,6 +9,7 @@
 #include "scene_commands.h"
 #include "sd_commands.h"
 #include "spacetime_commands.h"
+#include "spacetime_image_commands.h"
 #include "toy_commands.h"
 #include "train_commands.h"
 
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     std::function<int()> run;
     cli::addToyCommands(app, run);
     cli::addSpacetimeCommands(app, run);
+    cli::addSpacetimeImageCommands(app, run);
     cli::addTpsCommand(app, run);
     cli::addSceneCommands(app, run);
     cli::addTrainCommands(app, run);

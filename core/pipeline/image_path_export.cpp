@@ -24,12 +24,6 @@ namespace {
 
 nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-std::vector<RgbImage> imagesOf(const at::Tensor& frames) {
-    std::vector<RgbImage> out;
-    for (int64_t i = 0; i < frames.size(0); ++i) out.push_back(tensorToImage(frames[i]));
-    return out;
-}
-
 // `folder`: the export's own folder, which is created if needed (checked by the caller).
 void checkParent(const fs::path& file, const char* what, const fs::path& folder) {
     if (file.empty()) return;
@@ -115,16 +109,31 @@ void checkExportTargets(const ImagePathExport& e) {
         throw InputError("an output size must lie within 1 … 8192 on each side");
 }
 
-void exportImagePath(const ImagePath& p, const ImagePathExport& e) {
-    checkExportTargets(e);
-    ensureFolder(e.folder);
-    const fs::path stage = e.folder / (".partial-" + std::to_string(::getpid()));
+void writeStaged(const fs::path& folder, const std::function<void(const fs::path& stage, StagedMoves& moves)>& write) {
+    ensureFolder(folder);
+    const fs::path stage = folder / (".partial-" + std::to_string(::getpid()));
     std::error_code ec;
     fs::remove_all(stage, ec);
     try {
+        ensureFolder(stage);
+        StagedMoves moves;
+        write(stage, moves);
+        for (const auto& [from, to] : moves) {
+            if (!to.parent_path().empty()) ensureFolder(to.parent_path());
+            moveInto(from, to);
+        }
+    } catch (...) {
+        fs::remove_all(stage, ec);
+        throw;
+    }
+    fs::remove_all(stage, ec);
+}
+
+void exportImagePath(const ImagePath& p, const ImagePathExport& e) {
+    checkExportTargets(e);
+    writeStaged(e.folder, [&](const fs::path& stage, StagedMoves& moves) {
         ensureFolder(stage / "baseline");
-        const std::vector<RgbImage> frames = imagesOf(p.frames), baseline = imagesOf(p.baselineFrames);
-        std::vector<std::pair<fs::path, fs::path>> moves;  // staged → final
+        const std::vector<RgbImage> frames = framesOf(p.frames), baseline = framesOf(p.baselineFrames);
         for (size_t i = 0; i < frames.size(); ++i) {
             const std::string name = frameFileName(static_cast<int>(i));
             writePng(stage / name, frames[i]);
@@ -149,13 +158,13 @@ void exportImagePath(const ImagePath& p, const ImagePathExport& e) {
             writeFileAtomically(stage / "path.json", imagePathJson(p).dump(2) + "\n");
             moves.emplace_back(stage / "path.json", e.json);
         }
-        ensureFolder(e.folder / "baseline");
-        for (const auto& [from, to] : moves) moveInto(from, to);
-    } catch (...) {
-        fs::remove_all(stage, ec);
-        throw;
-    }
-    fs::remove_all(stage, ec);
+    });
+}
+
+std::vector<RgbImage> framesOf(const at::Tensor& frames) {
+    std::vector<RgbImage> out;
+    for (int64_t i = 0; i < frames.size(0); ++i) out.push_back(tensorToImage(frames[i]));
+    return out;
 }
 
 }  // namespace geo

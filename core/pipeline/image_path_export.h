@@ -5,6 +5,7 @@
 // GIF and an MP4. Everything is written into a staging folder first and moved into place only when
 // all of it is complete, so a failure (a full disk, an unwritable target) leaves no partial output.
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -25,5 +26,13 @@ nlohmann::json imagePathJson(const ImagePath& path);
 // Checks that every target can be written before any work is done; InputError naming the one that cannot.
 void checkExportTargets(const ImagePathExport& e);
 void exportImagePath(const ImagePath& path, const ImagePathExport& e);
+
+// Files written by `write` into a staging folder inside `folder` (created when missing) and moved to
+// the destinations it lists only when all of them are written; on any failure the stage is removed
+// and nothing is moved. (staged file, destination) pairs:
+using StagedMoves = std::vector<std::pair<std::filesystem::path, std::filesystem::path>>;
+void writeStaged(const std::filesystem::path& folder, const std::function<void(const std::filesystem::path& stage, StagedMoves& moves)>& write);
+// Frames [N, 3, S, S] in [−1, 1] as 8-bit images.
+std::vector<RgbImage> framesOf(const at::Tensor& frames);
 
 }  // namespace geo

@@ -1,0 +1,132 @@
+#include "pipeline/spacetime_images.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "common/errors.h"
+#include "diffusion/ddim.h"
+#include "diffusion/network_posterior.h"
+#include "pipeline/model_path_score.h"
+#include "spacetime/network_bvp.h"
+
+namespace geo {
+
+namespace {
+
+// The DDIM grid timestep whose log-SNR is nearest λ.
+int gridTimestepNear(const DiscreteSchedule& s, double lambda, int steps) {
+    int best = 0;
+    double distance = INFINITY;
+    for (int t : s.ddimTimesteps(steps))
+        if (std::abs(s.logSnr(t) - lambda) < distance) distance = std::abs(s.logSnr(t) - lambda), best = t;
+    return best;
+}
+
+// Curve points [λ, x] DDIM-decoded from their own noise level: one deterministic DDIM step from λ to
+// the grid timestep just below (x' = √ᾱ' x̂₀ + √(1 − ᾱ') ε̂ with ε̂ = (x − α x̂₀)/σ), then the grid down.
+at::Tensor decodeCurvePoints(const NetworkPosterior& q, const ConditionedEpsilon& eps, const Eigen::MatrixXd& points, int ddimSteps,
+                             const SolveControl& control) {
+    const DiffusionModel& model = q.model();
+    const auto shape = model.latentShape();
+    const int64_t n = points.rows();
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
+    const at::Tensor z = torch::from_blob(const_cast<double*>(rows.data()), {n, points.cols()}, torch::kDouble).to(torch::kFloat);
+    const at::Tensor lambda = z.select(1, 0), x = z.slice(1, 1).reshape({n, shape[0], shape[1], shape[2]});
+    torch::NoGradGuard noGrad;
+    const at::Tensor mean = q.mean(x, lambda);
+    const at::Tensor l = lambda.view({-1, 1, 1, 1});
+    const at::Tensor a = torch::sigmoid(l).sqrt(), s = torch::sigmoid(-l).sqrt();
+    const at::Tensor noise = (x - a * mean) / s;
+    const at::Tensor tau = q.timeOf(lambda);
+    std::vector<int> grid = model.schedule().ddimTimesteps(ddimSteps);
+    std::map<int, std::vector<int64_t>> groups;  // grid timestep below → rows (−1: below the grid, the mean itself)
+    for (int64_t i = 0; i < n; ++i) {
+        int below = -1;
+        for (int t : grid)
+            if (t <= tau[i].item<double>()) below = std::max(below, t);
+        groups[below].push_back(i);
+    }
+    at::Tensor clean = mean.clone();
+    for (const auto& [t, members] : groups) {
+        if (t < 0) continue;
+        control.throwIfCancelled();
+        const at::Tensor idx = torch::tensor(members, torch::kLong);
+        const double bar = model.schedule().alphaBar(t);
+        const at::Tensor start = std::sqrt(bar) * mean.index_select(0, idx) + std::sqrt(1 - bar) * noise.index_select(0, idx);
+        clean.index_copy_(0, idx, ddimSample(eps, model.schedule(), start, t, ddimSteps, control));
+    }
+    return model.decode(clean);
+}
+
+}  // namespace
+
+SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& o,
+                                          const SolveControl& control, const std::function<void(const SpacetimeImageProgress&)>& progress) {
+    const auto start = std::chrono::steady_clock::now();
+    if (images.dim() != 4 || images.size(0) != 2) throw InputError("a spacetime geodesic joins exactly two images");
+    if (!(o.lambdaEnd > -5 && o.lambdaEnd < 7)) throw InputError("the endpoints' log-SNR must lie in (−5, 7)");
+    if (o.coarsePoints < 3 || o.finePoints < 3 || o.nodes < 2 || o.probes < 1 || o.chunk < 2) throw InputError("invalid spacetime geodesic options");
+    if (!model->textConditioned() && !o.prompt.empty()) throw InputError(model->describe() + " takes no text prompt");
+    const at::Tensor context = model->textConditioned() ? model->textEmbedding(o.prompt) : at::Tensor();
+    const NetworkPosterior q(model, context);
+    const ConditionedEpsilon eps(model, context);
+    SpacetimeImagePath r;
+    r.timestep = gridTimestepNear(model->schedule(), o.lambdaEnd, o.ddimSteps);
+    if (progress) progress({"invert", 0, 1});
+    const at::Tensor clean = model->encode(images);
+    const at::Tensor inverted = ddimInvert(eps, model->schedule(), clean, r.timestep, o.ddimSteps, control, [&](int done, int total) {
+        if (progress) progress({"invert", done, total});
+    });
+    const Points latents = latentsToPoints(inverted);
+    if (!latents.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
+    const double lambda = model->schedule().logSnr(r.timestep);
+    Eigen::VectorXd from(latents.cols() + 1), to(latents.cols() + 1);
+    from << lambda, latents.row(0).transpose();
+    to << lambda, latents.row(1).transpose();
+
+    SpacetimeBvpOptions bvp;
+    bvp.nodes = o.nodes;
+    bvp.optimizer = SpacetimeBvpOptions::Optimizer::Adam;
+    bvp.learningRate = o.learningRate;
+    bvp.window = 30;
+    bvp.tolerance = 1e-3;
+    NetworkBvpResult solved;
+    const bool fine = o.finePoints != o.coarsePoints || o.fineSteps > 0;
+    for (const auto& [stage, points, steps] : {std::tuple{"coarse", o.coarsePoints, o.coarseSteps}, {"fine", o.finePoints, o.fineSteps}}) {
+        if (std::string(stage) == "fine" && !fine) break;
+        bvp.points = points;
+        bvp.maxSteps = steps;
+        bvp.initialWeights = solved.weights;  // the fine phase starts from the coarse curve
+        const std::string name = stage;
+        solved = solveNetworkSpacetimeBvp(q, from, to, bvp, {o.chunk, o.seed}, o.probes, control, [&](const NetworkBvpSnapshot& s) {
+            if (progress) progress({name, s.evaluation, steps + 1, s.energy, s.points});
+        });
+        r.steps += solved.steps;
+        r.forward += solved.forward;
+        r.backward += solved.backward;
+    }
+    r.points = solved.points;
+    r.energy = solved.energy.energy;
+    r.energyError = solved.energyError;
+    r.length = r.editDistance = solved.energy.length;
+    r.negativeSegments = solved.energy.negativeSegments;
+    r.lambdaMin = r.points.col(0).minCoeff();
+    if (progress) progress({"frames", 0, 1});
+    {
+        const auto shape = model->latentShape();
+        const int64_t n = r.points.rows();
+        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = r.points;
+        const at::Tensor z = torch::from_blob(const_cast<double*>(rows.data()), {n, r.points.cols()}, torch::kDouble).to(torch::kFloat);
+        torch::NoGradGuard noGrad;
+        r.means = model->decode(q.mean(z.slice(1, 1).reshape({n, shape[0], shape[1], shape[2]}), z.select(1, 0)));
+    }
+    r.noisy = decodeCurvePoints(q, eps, r.points, o.ddimSteps, control);
+    if (progress) progress({"frames", 1, 1});
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+}  // namespace geo

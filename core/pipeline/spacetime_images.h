@@ -1,0 +1,57 @@
+#pragma once
+// The spacetime (Fisher–Rao) geodesic between two images and their Diffusion Edit Distance
+// (spacetime-geodesics.md §10, §13, §16) over any DiffusionModel: each image encoded and DDIM-inverted
+// to the grid timestep whose log-SNR is nearest `lambdaEnd` (the endpoints (λ, x) then sit exactly on
+// the schedule's table), the geodesic solved on the network energy (network_bvp.h) at `coarsePoints`
+// and then, warm-started, at `finePoints`, and read out as frames two ways: the posterior mean x̂₀ at
+// every curve point, decoded, and the curve point itself DDIM-decoded from its own noise level (the
+// nearest integer timestep). DED is the curve's length Σ √(Δη·Δμ).
+#include <ATen/core/Tensor.h>
+#include <Eigen/Dense>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "diffusion/diffusion_model.h"
+#include "solver/solve_control.h"
+
+namespace geo {
+
+struct SpacetimeImageOptions {
+    double lambdaEnd = 2;      // the endpoints' log-SNR (t_min; λ = 2 as published)
+    int ddimSteps = 50;        // grid for the inversion and for decoding curve points
+    int coarsePoints = 16, finePoints = 64;
+    int coarseSteps = 200, fineSteps = 100;  // Adam steps at most per phase (the stopping rule may end one sooner)
+    int nodes = 8;
+    double learningRate = 0.1; // Adam, as published
+    int chunk = 16;
+    int probes = 8;            // fresh probes averaged for the reported energy and length
+    uint64_t seed = 0;
+    std::string prompt;        // text models: the one (unguided) condition
+};
+
+struct SpacetimeImageProgress {
+    std::string stage;         // "invert", "coarse", "fine", "frames"
+    int done = 0, total = 0;
+    double energy = 0;         // during the solve: this evaluation's estimate
+    const Eigen::MatrixXd* points = nullptr;  // during the solve: the curve, [λ, x] rows
+};
+
+struct SpacetimeImagePath {
+    Eigen::MatrixXd points;    // N × (1 + D): λ, then the latent
+    int timestep = 0;          // of the endpoints
+    at::Tensor means;          // [N, 3, S, S] in [−1, 1]: decoded posterior means
+    at::Tensor noisy;          // [N, 3, S, S]: the curve points DDIM-decoded
+    double energy = 0, energyError = 0, length = 0, editDistance = 0, lambdaMin = 0;
+    int negativeSegments = 0;
+    int steps = 0;
+    long long forward = 0, backward = 0;  // network passes through the solve and the estimates
+    double seconds = 0;
+};
+
+// images: [2, 3, S, S] in [−1, 1] at the model's size.
+SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& options,
+                                          const SolveControl& control = {},
+                                          const std::function<void(const SpacetimeImageProgress&)>& progress = {});
+
+}  // namespace geo
