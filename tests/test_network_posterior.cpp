@@ -252,7 +252,8 @@ private Q_SLOTS:
         Eigen::MatrixXd dir = Eigen::MatrixXd::Random(n, 17);
         dir.row(0).setZero();
         const double h = 1e-3;
-        const double numeric = (networkSpacetimeEnergy(q, z + h * dir, false, {8, 5}).energy - networkSpacetimeEnergy(q, z - h * dir, false, {8, 5}).energy) / (2 * h);
+        const double numeric =
+            (networkSpacetimeEnergy(q, z + h * dir, false, {8, 5}).energy - networkSpacetimeEnergy(q, z - h * dir, false, {8, 5}).energy) / (2 * h);
         const double analytic = (e.gradient.array() * dir.array()).sum();
         qInfo("mixture energy gradient along a direction: %.5f (double backward), %.5f (central differences)", analytic, numeric);
         QVERIFY2(std::abs(analytic - numeric) < 0.02 * std::abs(numeric) + 1e-3, qPrintable(QString("%1 against %2").arg(analytic).arg(numeric)));

@@ -79,6 +79,7 @@ nlohmann::json pathJson(const geo::SpacetimeImagePath& r, const std::vector<std:
             {"lambda_min", r.lambdaMin},
             {"negative_segments", r.negativeSegments},
             {"steps", r.steps},
+            {"stopped", r.stop},
             {"evaluations", {{"forward", r.forward}, {"backward", r.backward}}},
             {"seconds", r.seconds},
             {"notes", "energy = (N - 1)/2 * sum of d_eta . d_mu (no clamp), length = edit_distance = sum of sqrt(max(0, d_eta . d_mu)); "
@@ -148,9 +149,9 @@ int runImages(const SpacetimeImageCli& c) {
             if (!c.gif.empty()) geo::writeGif(stage / "a.gif", means, targets.animation), moves.emplace_back(stage / "a.gif", c.gif);
             if (!c.mp4.empty()) geo::writeMp4(stage / "a.mp4", means, targets.animation), moves.emplace_back(stage / "a.mp4", c.mp4);
         });
-        std::printf("%s: %lld points, energy %.4g ± %.2g, length (edit distance) %.4g, lowest λ %.3g, %lld forward and %lld backward passes, %.1f s\n",
-                    c.out.c_str(), static_cast<long long>(r.points.rows()), r.energy, r.energyError, r.length, r.lambdaMin, r.forward, r.backward,
-                    r.seconds);
+        std::printf("%s: %lld points, energy %.4g ± %.2g, length (edit distance) %.4g, lowest λ %.3g, %d steps (%s), %lld forward and %lld backward passes, %.1f s\n",
+                    c.out.c_str(), static_cast<long long>(r.points.rows()), r.energy, r.energyError, r.length, r.lambdaMin, r.steps, r.stop.c_str(),
+                    r.forward, r.backward, r.seconds);
         return 0;
     });
 }
@@ -174,7 +175,7 @@ int runDistance(const SpacetimeImageCli& c) {
                 const at::Tensor two = at::stack({images[static_cast<int64_t>(a)], images[static_cast<int64_t>(b)]});
                 const geo::SpacetimeImagePath r = geo::spacetimeBetweenImages(model, two, o, control);
                 ded[a][b] = ded[b][a] = r.editDistance;
-                pairs.push_back({{"a", c.images[a]}, {"b", c.images[b]}, {"edit_distance", r.editDistance}, {"energy", r.energy},
+                pairs.push_back({{"a", c.images[a]}, {"b", c.images[b]}, {"edit_distance", r.editDistance}, {"energy", r.energy}, {"stopped", r.stop},
                                  {"energy_standard_error", r.energyError}, {"lambda_min", r.lambdaMin},
                                  {"evaluations", {{"forward", r.forward}, {"backward", r.backward}}}, {"seconds", r.seconds}});
             }

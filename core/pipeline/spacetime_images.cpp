@@ -98,15 +98,21 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
     for (const auto& [stage, points, steps] : {std::tuple{"coarse", o.coarsePoints, o.coarseSteps}, {"fine", o.finePoints, o.fineSteps}}) {
         if (std::string(stage) == "fine" && !fine) break;
         bvp.points = points;
-        bvp.maxSteps = steps;
+        // After an unhealthy coarse phase the curve is only resampled: more steps would go where the
+        // network's moments already fail.
+        bvp.maxSteps = r.stop == "unhealthy" ? 0 : steps;
         bvp.initialWeights = solved.weights;  // the fine phase starts from the coarse curve
         const std::string name = stage;
-        solved = solveNetworkSpacetimeBvp(q, from, to, bvp, {o.chunk, o.seed}, o.probes, control, [&](const NetworkBvpSnapshot& s) {
+        // Minimised in the reference's per-coordinate clamp: the canonical form is exploited (network_energy.h).
+        solved = solveNetworkSpacetimeBvp(q, from, to, bvp, {o.chunk, o.seed, NetworkEnergyOptions::Clamp::PerCoordinate}, o.probes, control,
+                                          [&](const NetworkBvpSnapshot& s) {
             if (progress) progress({name, s.evaluation, steps + 1, s.energy, s.points});
         });
         r.steps += solved.steps;
         r.forward += solved.forward;
         r.backward += solved.backward;
+        if (solved.unhealthy) r.stop = "unhealthy";
+        else if (r.stop != "unhealthy") r.stop = solved.converged ? "converged" : "steps";
     }
     r.points = solved.points;
     r.energy = solved.energy.energy;

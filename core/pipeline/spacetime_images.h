@@ -45,6 +45,7 @@ struct SpacetimeImagePath {
     double energy = 0, energyError = 0, length = 0, editDistance = 0, lambdaMin = 0;
     int negativeSegments = 0;
     int steps = 0;
+    std::string stop;          // why the last phase ended: "converged", "unhealthy" (network_bvp.h) or "steps"
     long long forward = 0, backward = 0;  // network passes through the solve and the estimates
     double seconds = 0;
 };

@@ -17,16 +17,19 @@ NetworkBvpResult solveNetworkSpacetimeBvp(const NetworkPosterior& q, const Eigen
     const SplineCurve curve(from, to, o.nodes, o.continuity);
     NetworkBvpResult r;
     uint64_t evaluation = 0;
+    SpacetimeBvpOptions options = o;
+    options.stopEarly = [&r] { return r.unhealthy; };
     const SplineFit fit = minimizeOverSpline(curve, [&](const Eigen::MatrixXd& points, Eigen::MatrixXd* gradient) {
         NetworkEnergyOptions eo = e;
         eo.seed = e.seed + 1000003ULL * ++evaluation;  // fresh probe per evaluation, shared by its points
         NetworkEnergy n = networkSpacetimeEnergy(q, points, gradient != nullptr, eo, control);
+        if (4 * n.negativeSegments > points.rows() - 1) r.unhealthy = true;
         r.forward += n.forward;
         r.backward += n.backward;
         if (gradient) *gradient = std::move(n.gradient);
         if (onStep) onStep({static_cast<int>(evaluation), n.energy, &points, r.forward, r.backward});
         return n.energy;
-    }, o, control);
+    }, options, control);
     r.weights = fit.weights;
     r.steps = fit.steps;
     r.converged = fit.converged;
@@ -35,6 +38,7 @@ NetworkBvpResult solveNetworkSpacetimeBvp(const NetworkPosterior& q, const Eigen
     for (int p = 0; p < probes; ++p) {
         NetworkEnergyOptions eo = e;
         eo.seed = e.seed + 7919ULL * static_cast<uint64_t>(p + 1) + 17;
+        eo.clamp = NetworkEnergyOptions::Clamp::Canonical;  // what is reported, whatever was minimised
         estimates.push_back(networkSpacetimeEnergy(q, r.points, false, eo, control));
         r.forward += estimates.back().forward;
     }

@@ -24,15 +24,19 @@ struct NetworkBvpSnapshot {
 struct NetworkBvpResult {
     Eigen::MatrixXd points;       // N × (1 + D), [λ, x]
     Eigen::MatrixXd weights;      // spline weights, to warm-start a finer solve
-    NetworkEnergy energy;         // re-estimated on the result with `probes` fresh probes (mean)
+    NetworkEnergy energy;         // re-estimated on the result with `probes` fresh probes (mean), canonical (no clamp)
     double energyError = 0;       // its standard error over those probes
     int steps = 0;
     bool converged = false;
+    bool unhealthy = false;       // stopped: too many segments came out negative (below)
     long long forward = 0, backward = 0;
 };
 
 // options: points, nodes, optimiser, learning rate, steps, stopping rule and warm start as for the toy
 // solve (its penalties are ignored). `probes`: fresh probes averaged for the reported energy.
+// The solve stops when more than a quarter of the segments of an evaluation come out negative in the
+// canonical form (§15 item 2's health metric): a true posterior never gives one, so the curve has
+// reached where the network's second moment is wrong, and the result is the curve of that moment.
 NetworkBvpResult solveNetworkSpacetimeBvp(const NetworkPosterior& posterior, const Eigen::VectorXd& from, const Eigen::VectorXd& to,
                                           const SpacetimeBvpOptions& options, const NetworkEnergyOptions& energy = {}, int probes = 8,
                                           const SolveControl& control = {},

@@ -49,10 +49,14 @@ NetworkEnergy networkSpacetimeEnergy(const NetworkPosterior& q, const Eigen::Mat
         const int64_t count = std::min<int64_t>(o.chunk, n - first);
         const at::Tensor z = withGradient ? all.slice(0, first, first + count).clone().requires_grad_(true) : all.slice(0, first, first + count);
         const auto [eta, mu] = etaMu(q, z, probe, withGradient);
-        const at::Tensor segments = ((eta.slice(0, 1) - eta.slice(0, 0, count - 1)) * (mu.slice(0, 1) - mu.slice(0, 0, count - 1))).sum(1);
-        if (!torch::isfinite(segments).all().item<bool>()) throw InputError("the spacetime energy is not finite along the curve");
-        const at::Tensor values = segments.detach().to(torch::kDouble);
-        r.energy += scale * values.sum().item<double>();
+        const at::Tensor products = (eta.slice(0, 1) - eta.slice(0, 0, count - 1)) * (mu.slice(0, 1) - mu.slice(0, 0, count - 1));
+        const at::Tensor raw = products.sum(1);
+        if (!torch::isfinite(raw).all().item<bool>()) throw InputError("the spacetime energy is not finite along the curve");
+        const at::Tensor segments = o.clamp == NetworkEnergyOptions::Clamp::Total           ? raw.clamp_min(0)
+                                    : o.clamp == NetworkEnergyOptions::Clamp::PerCoordinate ? products.clamp_min(0).sum(1)
+                                                                                            : raw;
+        const at::Tensor values = raw.detach().to(torch::kDouble);
+        r.energy += scale * segments.detach().to(torch::kDouble).sum().item<double>();
         r.length += values.clamp_min(0).sqrt().sum().item<double>();
         r.negativeSegments += static_cast<int>((values < 0).sum().item<int64_t>());
         r.forward += count;

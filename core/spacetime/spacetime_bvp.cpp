@@ -173,8 +173,12 @@ SplineFit minimizeOverSpline(const SplineCurve& curve, const PointObjective& obj
             fit.converged = true;
             break;
         }
+        if (o.stopEarly && o.stopEarly()) {
+            fit.stoppedEarly = true;
+            break;
+        }
     }
-    if (o.optimizer == SpacetimeBvpOptions::Optimizer::Lbfgs && fit.steps < o.maxSteps) fit.converged = true;
+    if (o.optimizer == SpacetimeBvpOptions::Optimizer::Lbfgs && fit.steps < o.maxSteps && !fit.stoppedEarly) fit.converged = true;
     fit.weights = Eigen::Map<const Eigen::MatrixXd>(best.data(), curve.nodes(), curve.dims());
     fit.objective = bestEnergy;
     return fit;

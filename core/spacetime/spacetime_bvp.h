@@ -31,6 +31,7 @@ struct SpacetimeBvpOptions {
     int window = 10;            // steps; Adam's noisy descent wants ~100
     std::vector<const SpacetimePenalty*> penalties;  // added to the energy; not owned
     Eigen::MatrixXd initialWeights;                  // nodes × (D + 1) spline weights; empty: the straight line
+    std::function<bool()> stopEarly;                 // asked after every step; true ends the solve (not converged)
 };
 
 struct SpacetimeBvpResult {
@@ -50,6 +51,7 @@ struct SplineFit {
     double objective = 0;  // the best seen
     int steps = 0;
     bool converged = false;
+    bool stoppedEarly = false;  // options.stopEarly said so
 };
 SplineFit minimizeOverSpline(const SplineCurve& curve, const PointObjective& objective, const SpacetimeBvpOptions& options,
                              const SolveControl& control = {});
