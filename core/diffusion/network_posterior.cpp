@@ -8,6 +8,16 @@
 
 namespace geo {
 
+at::Tensor spacetimeRows(const Eigen::MatrixXd& points) {
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
+    return torch::from_blob(const_cast<double*>(rows.data()), {rows.rows(), rows.cols()}, torch::kDouble).to(torch::kFloat);
+}
+
+at::Tensor NetworkPosterior::latentsOf(const at::Tensor& rows) const {
+    const auto shape = model_->latentShape();
+    return rows.slice(1, 1).reshape({rows.size(0), shape[0], shape[1], shape[2]});
+}
+
 NetworkPosterior::NetworkPosterior(std::shared_ptr<const DiffusionModel> model, at::Tensor context) : model_(std::move(model)) {
     context_ = context.defined() || !model_->textConditioned() ? std::move(context) : model_->textEmbedding("");
     const DiscreteSchedule& s = model_->schedule();

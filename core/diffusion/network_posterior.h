@@ -7,11 +7,15 @@
 // kept on request so that an energy built from it can be differentiated again (double backward).
 // Text models run unguided on one context (by default the empty prompt's).
 #include <ATen/core/Tensor.h>
+#include <Eigen/Dense>
 #include <memory>
 
 #include "diffusion/diffusion_model.h"
 
 namespace geo {
+
+// Spacetime points as rows [λ, x…] (N × (1 + D), float64) → a float32 [N, 1 + D] tensor on the CPU.
+at::Tensor spacetimeRows(const Eigen::MatrixXd& points);
 
 class NetworkPosterior {
 public:
@@ -25,6 +29,8 @@ public:
 
     // x: [N, C, H, W] latents, lambda: [N]; autograd as the caller has it.
     at::Tensor mean(const at::Tensor& x, const at::Tensor& lambda) const;
+    // The latents of spacetime rows (spacetimeRows) in the model's shape, [N, C, H, W].
+    at::Tensor latentsOf(const at::Tensor& rows) const;
 
     struct Moments {
         at::Tensor mean;        // x̂₀, [N, C, H, W]

@@ -25,18 +25,14 @@ int gridTimestepNear(const DiscreteSchedule& s, double lambda, int steps) {
     return best;
 }
 
-// Curve points [λ, x] DDIM-decoded from their own noise level: one deterministic DDIM step from λ to
-// the grid timestep just below (x' = √ᾱ' x̂₀ + √(1 − ᾱ') ε̂ with ε̂ = (x − α x̂₀)/σ), then the grid down.
-at::Tensor decodeCurvePoints(const NetworkPosterior& q, const ConditionedEpsilon& eps, const Eigen::MatrixXd& points, int ddimSteps,
-                             const SolveControl& control) {
+// Curve points DDIM-decoded from their own noise level, given their posterior means: one deterministic
+// DDIM step from λ to the grid timestep just below (x' = √ᾱ' x̂₀ + √(1 − ᾱ') ε̂ with ε̂ = (x − α x̂₀)/σ),
+// then the grid down.
+at::Tensor decodeCurvePoints(const NetworkPosterior& q, const ConditionedEpsilon& eps, const at::Tensor& lambda, const at::Tensor& x,
+                             const at::Tensor& mean, int ddimSteps, const SolveControl& control) {
     const DiffusionModel& model = q.model();
-    const auto shape = model.latentShape();
-    const int64_t n = points.rows();
-    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
-    const at::Tensor z = torch::from_blob(const_cast<double*>(rows.data()), {n, points.cols()}, torch::kDouble).to(torch::kFloat);
-    const at::Tensor lambda = z.select(1, 0), x = z.slice(1, 1).reshape({n, shape[0], shape[1], shape[2]});
+    const int64_t n = x.size(0);
     torch::NoGradGuard noGrad;
-    const at::Tensor mean = q.mean(x, lambda);
     const at::Tensor l = lambda.view({-1, 1, 1, 1});
     const at::Tensor a = torch::sigmoid(l).sqrt(), s = torch::sigmoid(-l).sqrt();
     const at::Tensor noise = (x - a * mean) / s;
@@ -122,14 +118,13 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
     r.lambdaMin = r.points.col(0).minCoeff();
     if (progress) progress({"frames", 0, 1});
     {
-        const auto shape = model->latentShape();
-        const int64_t n = r.points.rows();
-        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = r.points;
-        const at::Tensor z = torch::from_blob(const_cast<double*>(rows.data()), {n, r.points.cols()}, torch::kDouble).to(torch::kFloat);
+        const at::Tensor z = spacetimeRows(r.points);
+        const at::Tensor lambda = z.select(1, 0), x = q.latentsOf(z);
         torch::NoGradGuard noGrad;
-        r.means = model->decode(q.mean(z.slice(1, 1).reshape({n, shape[0], shape[1], shape[2]}), z.select(1, 0)));
+        const at::Tensor mean = q.mean(x, lambda);  // once, for both kinds of frames
+        r.means = model->decode(mean);
+        r.noisy = decodeCurvePoints(q, eps, lambda, x, mean, o.ddimSteps, control);
     }
-    r.noisy = decodeCurvePoints(q, eps, r.points, o.ddimSteps, control);
     if (progress) progress({"frames", 1, 1});
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;

@@ -14,10 +14,9 @@ namespace {
 // η and μ of a chunk of points z = [λ, x] ([n, 1 + D], requiring gradients when asked), as [n, 1 + D]
 // each with the λ column first.
 std::pair<at::Tensor, at::Tensor> etaMu(const NetworkPosterior& q, const at::Tensor& z, const at::Tensor& probe, bool graph) {
-    const auto shape = q.model().latentShape();
     const int64_t n = z.size(0);
     const at::Tensor lambda = z.select(1, 0);
-    const at::Tensor x = z.slice(1, 1).reshape({n, shape[0], shape[1], shape[2]});
+    const at::Tensor x = q.latentsOf(z);
     const NetworkPosterior::Moments m = q.meanAndDivergence(x, lambda, probe.expand({n, -1, -1, -1}), graph);
     const at::Tensor a2 = torch::sigmoid(lambda), s2 = torch::sigmoid(-lambda), a = a2.sqrt();
     const at::Tensor mean = m.mean.flatten(1);
@@ -38,8 +37,7 @@ NetworkEnergy networkSpacetimeEnergy(const NetworkPosterior& q, const Eigen::Mat
     if (o.chunk < 2) throw InputError("a chunk holds two or more points");
     if (!points.allFinite()) throw InputError("the spacetime curve has non-finite points");
     const int64_t n = points.rows();
-    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = points;
-    const at::Tensor all = torch::from_blob(const_cast<double*>(rows.data()), {n, d + 1}, torch::kDouble).to(torch::kFloat);
+    const at::Tensor all = spacetimeRows(points);
     const at::Tensor probe = q.rademacher(1, o.seed);
     NetworkEnergy r;
     at::Tensor grad = withGradient ? torch::zeros({n, d + 1}) : at::Tensor();
