@@ -127,18 +127,7 @@ int runImages(const SpacetimeImageCli& c) {
         const nlohmann::json j = pathJson(r, c.images);
         geo::writeStaged(c.out, [&](const std::filesystem::path& stage, geo::StagedMoves& moves) {
             const std::filesystem::path out(c.out);
-            geo::ensureFolder(stage / "noisy");
-            for (size_t i = 0; i < means.size(); ++i) {
-                const std::string name = geo::frameFileName(static_cast<int>(i));
-                geo::writePng(stage / name, means[i]);
-                geo::writePng(stage / "noisy" / name, noisy[i]);
-                moves.emplace_back(stage / name, out / name);
-                moves.emplace_back(stage / "noisy" / name, out / "noisy" / name);
-            }
-            std::vector<geo::RgbImage> both = means;
-            both.insert(both.end(), noisy.begin(), noisy.end());
-            geo::writePng(stage / "strip.png", geo::tileImages(both, static_cast<int>(means.size())));
-            moves.emplace_back(stage / "strip.png", out / "strip.png");
+            geo::stageFrameRows(stage, out, means, "noisy", noisy, moves);
             const Eigen::Index n = r.points.rows();
             const auto shape = model->latentShape();
             geo::saveTensors(stage / "points.safetensors", {{"points", geo::pointsToLatents(r.points.rightCols(r.points.cols() - 1), shape)}},
@@ -159,8 +148,8 @@ int runImages(const SpacetimeImageCli& c) {
 int runDistance(const SpacetimeImageCli& c) {
     if (c.images.size() < 2) throw geo::InputError("a distance matrix needs two or more images");
     const geo::SpacetimeImageOptions o = optionsOf(c);
-    for (const std::string& f : {c.json, c.csv})
-        if (!f.empty()) geo::checkExportTargets({std::filesystem::path(f).parent_path().empty() ? "." : std::filesystem::path(f).parent_path()});
+    geo::checkOutputFile(c.json, "JSON file");
+    geo::checkOutputFile(c.csv, "CSV file");
     const auto model = loadModel(c.model);
     std::cerr << "model " << model->describe() << '\n';
     const at::Tensor images = readImages(c.images, model->imageSize());

@@ -34,6 +34,12 @@ void checkParent(const fs::path& file, const char* what, const fs::path& folder)
     if (fs::is_directory(file)) throw InputError(std::string(what) + " " + file.string() + " is a folder");
 }
 
+}  // namespace
+
+void checkOutputFile(const fs::path& file, const std::string& what) { checkParent(file, what.c_str(), fs::path()); }
+
+namespace {
+
 // Moves a finished file into place (rename; copy when the target is on another file system).
 void moveInto(const fs::path& from, const fs::path& to) {
     std::error_code ec;
@@ -129,22 +135,27 @@ void writeStaged(const fs::path& folder, const std::function<void(const fs::path
     fs::remove_all(stage, ec);
 }
 
+void stageFrameRows(const fs::path& stage, const fs::path& folder, const std::vector<RgbImage>& frames, const std::string& row,
+                    const std::vector<RgbImage>& second, StagedMoves& moves) {
+    ensureFolder(stage / row);
+    for (size_t i = 0; i < frames.size(); ++i) {
+        const std::string name = frameFileName(static_cast<int>(i));
+        writePng(stage / name, frames[i]);
+        writePng(stage / row / name, second[i]);
+        moves.emplace_back(stage / name, folder / name);
+        moves.emplace_back(stage / row / name, folder / row / name);
+    }
+    std::vector<RgbImage> both = frames;
+    both.insert(both.end(), second.begin(), second.end());
+    writePng(stage / "strip.png", tileImages(both, static_cast<int>(frames.size())));
+    moves.emplace_back(stage / "strip.png", folder / "strip.png");
+}
+
 void exportImagePath(const ImagePath& p, const ImagePathExport& e) {
     checkExportTargets(e);
     writeStaged(e.folder, [&](const fs::path& stage, StagedMoves& moves) {
-        ensureFolder(stage / "baseline");
-        const std::vector<RgbImage> frames = framesOf(p.frames), baseline = framesOf(p.baselineFrames);
-        for (size_t i = 0; i < frames.size(); ++i) {
-            const std::string name = frameFileName(static_cast<int>(i));
-            writePng(stage / name, frames[i]);
-            writePng(stage / "baseline" / name, baseline[i]);
-            moves.emplace_back(stage / name, e.folder / name);
-            moves.emplace_back(stage / "baseline" / name, e.folder / "baseline" / name);
-        }
-        std::vector<RgbImage> both = frames;
-        both.insert(both.end(), baseline.begin(), baseline.end());
-        writePng(stage / "strip.png", tileImages(both, static_cast<int>(frames.size())));
-        moves.emplace_back(stage / "strip.png", e.folder / "strip.png");
+        const std::vector<RgbImage> frames = framesOf(p.frames);
+        stageFrameRows(stage, e.folder, frames, "baseline", framesOf(p.baselineFrames), moves);
         const std::vector<RgbImage> sequence = animationSequence(frames, p.keyframes, e.animation);
         if (!e.gif.empty()) writeGif(stage / "animation.gif", sequence, e.animation), moves.emplace_back(stage / "animation.gif", e.gif);
         if (!e.mp4.empty()) writeMp4(stage / "animation.mp4", sequence, e.animation), moves.emplace_back(stage / "animation.mp4", e.mp4);

@@ -25,6 +25,8 @@ std::string frameFileName(int index);  // "frame_000.png"
 nlohmann::json imagePathJson(const ImagePath& path);
 // Checks that every target can be written before any work is done; InputError naming the one that cannot.
 void checkExportTargets(const ImagePathExport& e);
+// One output file: its folder exists and is writable and it is not a folder; InputError naming it.
+void checkOutputFile(const std::filesystem::path& file, const std::string& what);
 void exportImagePath(const ImagePath& path, const ImagePathExport& e);
 
 // Files written by `write` into a staging folder inside `folder` (created when missing) and moved to
@@ -32,6 +34,10 @@ void exportImagePath(const ImagePath& path, const ImagePathExport& e);
 // and nothing is moved. (staged file, destination) pairs:
 using StagedMoves = std::vector<std::pair<std::filesystem::path, std::filesystem::path>>;
 void writeStaged(const std::filesystem::path& folder, const std::function<void(const std::filesystem::path& stage, StagedMoves& moves)>& write);
+// Into a writeStaged stage: frames as folder/frame_000.png …, a second row of as many frames as
+// folder/<row>/frame_000.png …, and folder/strip.png (the frames above the second row).
+void stageFrameRows(const std::filesystem::path& stage, const std::filesystem::path& folder, const std::vector<RgbImage>& frames,
+                    const std::string& row, const std::vector<RgbImage>& second, StagedMoves& moves);
 // Frames [N, 3, S, S] in [−1, 1] as 8-bit images.
 std::vector<RgbImage> framesOf(const at::Tensor& frames);
 
