@@ -68,11 +68,26 @@ struct PairState {
     std::map<double, double> residual;  // control point t → residual ratio
 };
 
+geo::Points stackRows(const std::vector<Eigen::VectorXd>& v) {
+    geo::Points m(static_cast<Eigen::Index>(v.size()), v.empty() ? 0 : v.front().size());
+    for (size_t i = 0; i < v.size(); ++i) m.row(static_cast<Eigen::Index>(i)) = v[i].transpose();
+    return m;
+}
+
+// Every pair's control points, one row each (the pairs' shared keyframes repeated).
+geo::Points controlPointsOf(const std::vector<PairState>& pairs) {
+    std::vector<Eigen::VectorXd> control;
+    for (const PairState& p : pairs)
+        for (Eigen::Index i = 0; i < p.points.rows(); ++i) control.push_back(p.points.row(i).transpose());
+    return stackRows(control);
+}
+
 // The map of the pairs seen so far: path and baseline sampled at `samples` points per pair.
 void drawMap(const std::vector<PairState>& pairs, int samples, ImageSnapshot& s) {
     if (pairs.empty()) return;
-    std::vector<Eigen::VectorXd> path, baseline, control;
+    std::vector<Eigen::VectorXd> path, baseline;
     for (const PairState& p : pairs) {
+        if (p.points.rows() == 0) continue;  // a pair whose solved path came from the cache has no snapshot
         const Eigen::VectorXd a = p.points.row(0).transpose(), b = p.points.row(p.points.rows() - 1).transpose();
         geo::DyadicSlerpPath curve(a, b);
         for (size_t i = 0; i < p.t.size(); ++i) curve.set(p.t[i], p.points.row(static_cast<Eigen::Index>(i)).transpose());
@@ -81,18 +96,13 @@ void drawMap(const std::vector<PairState>& pairs, int samples, ImageSnapshot& s)
             path.push_back(curve.position(t));
             baseline.push_back(geo::slerp(a, b, t));
         }
-        for (Eigen::Index i = 0; i < p.points.rows(); ++i) control.push_back(p.points.row(i).transpose());
     }
-    auto rows = [](const std::vector<Eigen::VectorXd>& v) {
-        geo::Points m(static_cast<Eigen::Index>(v.size()), v.front().size());
-        for (size_t i = 0; i < v.size(); ++i) m.row(static_cast<Eigen::Index>(i)) = v[i].transpose();
-        return m;
-    };
-    const geo::Points p = rows(path), b = rows(baseline);
+    if (path.empty()) return;
+    const geo::Points p = stackRows(path), b = stackRows(baseline);
     const geo::PathPlane plane = geo::planeOfDeparture(p, b);
     s.mapPath = mapLine(geo::projectOnPlane(plane, p));
     s.mapBaseline = mapLine(geo::projectOnPlane(plane, b));
-    s.mapControl = mapLine(geo::projectOnPlane(plane, rows(control)));
+    s.mapControl = mapLine(geo::projectOnPlane(plane, controlPointsOf(pairs)));
 }
 
 ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, const std::vector<PairState>& pairs) {
@@ -129,14 +139,8 @@ ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, cons
     const geo::PathPlane plane = geo::planeOfDeparture(latents, baseline);
     r->mapPath = mapLine(geo::projectOnPlane(plane, latents));
     r->mapBaseline = mapLine(geo::projectOnPlane(plane, baseline));
-    std::vector<Eigen::VectorXd> control;
-    for (const PairState& s : pairs)
-        for (Eigen::Index i = 0; i < s.points.rows(); ++i) control.push_back(s.points.row(i).transpose());
-    if (!control.empty()) {
-        geo::Points c(static_cast<Eigen::Index>(control.size()), latents.cols());
-        for (size_t i = 0; i < control.size(); ++i) c.row(static_cast<Eigen::Index>(i)) = control[i].transpose();
-        r->mapControl = mapLine(geo::projectOnPlane(plane, c));
-    }
+    const geo::Points control = controlPointsOf(pairs);
+    if (control.rows() > 0) r->mapControl = mapLine(geo::projectOnPlane(plane, control));
     geo::Points keys(static_cast<Eigen::Index>(p.keyframes.size()), latents.cols());
     for (size_t i = 0; i < p.keyframes.size(); ++i) keys.row(static_cast<Eigen::Index>(i)) = latents.row(p.keyframes[i]);
     r->mapKeyframes = mapLine(geo::projectOnPlane(plane, keys));
