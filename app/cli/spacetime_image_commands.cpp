@@ -16,7 +16,7 @@
 #include "nn/state_dict.h"
 #include "pipeline/image_path_export.h"
 #include "pipeline/model_path_score.h"
-#include "pipeline/spacetime_images.h"
+#include "pipeline/spacetime_export.h"
 
 namespace cli {
 
@@ -65,27 +65,6 @@ void addShared(CLI::App* c, SpacetimeImageCli& o) {
     c->add_option("--prompt", o.prompt, "text-conditioned models: the one (unguided) prompt");
 }
 
-nlohmann::json pathJson(const geo::SpacetimeImagePath& r, const std::vector<std::string>& images) {
-    nlohmann::json points = nlohmann::json::array();
-    for (Eigen::Index i = 0; i < r.points.rows(); ++i) points.push_back({{"lambda", r.points(i, 0)}, {"frame", geo::frameFileName(static_cast<int>(i))}});
-    return {{"images", images},
-            {"points", points},
-            {"latents", "points.safetensors"},
-            {"endpoint_timestep", r.timestep},
-            {"energy", r.energy},
-            {"energy_standard_error", r.energyError},
-            {"length", r.length},
-            {"edit_distance", r.editDistance},
-            {"lambda_min", r.lambdaMin},
-            {"negative_segments", r.negativeSegments},
-            {"steps", r.steps},
-            {"stopped", r.stop},
-            {"evaluations", {{"forward", r.forward}, {"backward", r.backward}}},
-            {"seconds", r.seconds},
-            {"notes", "energy = (N - 1)/2 * sum of d_eta . d_mu (no clamp), length = edit_distance = sum of sqrt(max(0, d_eta . d_mu)); "
-                      "frames: decoded posterior means; noisy/: the curve points DDIM-decoded from their own noise level"}};
-}
-
 template <typename Body>
 int guarded(Body body) {
     interrupted = false;
@@ -103,7 +82,7 @@ int guarded(Body body) {
 int runImages(const SpacetimeImageCli& c) {
     if (c.images.size() != 2) throw geo::InputError("spacetime images takes exactly two images (got " + std::to_string(c.images.size()) + ")");
     const geo::SpacetimeImageOptions o = optionsOf(c);
-    geo::ImagePathExport targets;  // only for the checks of what will be written
+    geo::ImagePathExport targets;  // checked before any work, written after
     targets.folder = c.out;
     targets.json = c.json;
     targets.gif = c.gif;
@@ -123,21 +102,7 @@ int runImages(const SpacetimeImageCli& c) {
         });
         line.finish();
         control.throwIfCancelled();
-        const std::vector<geo::RgbImage> means = geo::framesOf(r.means), noisy = geo::framesOf(r.noisy);
-        const nlohmann::json j = pathJson(r, c.images);
-        geo::writeStaged(c.out, [&](const std::filesystem::path& stage, geo::StagedMoves& moves) {
-            const std::filesystem::path out(c.out);
-            geo::stageFrameRows(stage, out, means, "noisy", noisy, moves);
-            const Eigen::Index n = r.points.rows();
-            const auto shape = model->latentShape();
-            geo::saveTensors(stage / "points.safetensors", {{"points", geo::pointsToLatents(r.points.rightCols(r.points.cols() - 1), shape)}},
-                             {{"endpoint_timestep", std::to_string(r.timestep)}, {"count", std::to_string(n)}});
-            moves.emplace_back(stage / "points.safetensors", out / "points.safetensors");
-            geo::writeFileAtomically(stage / "spacetime.json", j.dump(2) + "\n");
-            moves.emplace_back(stage / "spacetime.json", c.json.empty() ? out / "spacetime.json" : std::filesystem::path(c.json));
-            if (!c.gif.empty()) geo::writeGif(stage / "a.gif", means, targets.animation), moves.emplace_back(stage / "a.gif", c.gif);
-            if (!c.mp4.empty()) geo::writeMp4(stage / "a.mp4", means, targets.animation), moves.emplace_back(stage / "a.mp4", c.mp4);
-        });
+        geo::exportSpacetimePath(r, targets, c.images);
         std::printf("%s: %lld points, energy %.4g ± %.2g, length (edit distance) %.4g, lowest λ %.3g, %d steps (%s), %lld forward and %lld backward passes, %.1f s\n",
                     c.out.c_str(), static_cast<long long>(r.points.rows()), r.energy, r.energyError, r.length, r.lambdaMin, r.steps, r.stop.c_str(),
                     r.forward, r.backward, r.seconds);

@@ -13,6 +13,8 @@
 #include "pipeline/image_path_export.h"
 #include "pipeline/image_pipeline.h"
 #include "pipeline/model_path_score.h"
+#include "pipeline/spacetime_export.h"
+#include "spacetime_chain.h"
 
 namespace {
 
@@ -24,10 +26,12 @@ constexpr double kPreviewSeconds = 1.0;   // between previews within a level
 constexpr double kPreviewShare = 0.25;    // of the run's time, at most, for previews within a level
 constexpr double kSnapshotSeconds = 0.05; // between snapshots without a preview
 
-QVector<QImage> toQImages(const at::Tensor& frames) {
-    QVector<QImage> out;
-    for (int64_t i = 0; i < frames.size(0); ++i) out << toQImage(geo::tensorToImage(frames[i]));
-    return out;
+// The density run's share done, 0 … 1: inversion 10 %, solve 70 %, frames 20 %.
+double densityFraction(const geo::PipelineProgress& p) {
+    const double part = p.total > 0 ? double(p.done) / p.total : 0;
+    if (p.stage == "encode" || p.stage == "invert" || p.stage == "textual inversion") return 0.1 * part;
+    if (p.stage == "solve" || p.stage == "shoot") return 0.1 + 0.7 * (p.pair + part) / std::max(1, p.pairs);
+    return 0.8 + 0.2 * (p.stage == "measure" ? 1.0 : part);
 }
 
 template <typename T>
@@ -149,6 +153,12 @@ ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, cons
 
 }  // namespace
 
+QVector<QImage> toQImages(const at::Tensor& frames) {
+    QVector<QImage> out;
+    for (int64_t i = 0; i < frames.size(0); ++i) out << toQImage(geo::tensorToImage(frames[i]));
+    return out;
+}
+
 ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model) {
     const geo::ImagePipelineOptions o = geo::defaultPipelineOptions(model);
     ImageRunSettings s;
@@ -169,6 +179,11 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
     return [request = std::move(request), cache](const std::shared_ptr<geo::DiffusionModel>& model, const geo::SolveControl& control,
                                                  const ModelService::Reporter& report) -> QVariant {
         if (!model) throw geo::InputError("no model is loaded");
+        const QString geometry = request.settings.geometry;
+        const bool density = geometry != "spacetime", spacetime = geometry != "density";
+        if (spacetime && request.settings.extrapolate)
+            throw geo::InputError("extrapolation follows the density geodesic only (a spacetime geodesic joins two images)");
+        const RunShare densityShare{0, spacetime ? 0.5 : 1.0};
         const auto start = Clock::now();
         std::vector<geo::RgbImage> squares;
         for (const auto& im : request.images) squares.push_back(geo::centreSquare(*im, model->imageSize()));
@@ -197,6 +212,7 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
             s->done = p.done;
             s->total = p.total;
             s->seconds = std::chrono::duration<double>(now - start).count();
+            s->fraction = densityShare.start + densityShare.share * densityFraction(p);
             if (p.solver) {
                 const geo::LatentBvpSnapshot& b = *p.solver;
                 if (static_cast<int>(pairs.size()) <= p.pair) pairs.resize(static_cast<size_t>(p.pair) + 1);
@@ -246,31 +262,56 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
             lastStage = s->stage;
             report.publish(QVariant::fromValue(ImageSnapshotPtr(s)));
         };
-        std::shared_ptr<const geo::ImagePath> path;
-        if (request.settings.extrapolate) {
-            geo::ExtrapolationOptions e;
-            e.past = geo::parseExtrapolationSide(request.settings.past.toStdString());
-            e.length = request.settings.extrapolationLength;
-            e.frames = request.settings.extrapolationFrames;
-            path = std::make_shared<geo::ImagePath>(geo::extrapolateImages(model, images, o, e, control, progress));
-        } else {
-            path = std::make_shared<geo::ImagePath>(geo::interpolateImages(model, images, o, control, progress));
+        ImageRunResultPtr densityResult;
+        if (density) {
+            std::shared_ptr<const geo::ImagePath> path;
+            if (request.settings.extrapolate) {
+                geo::ExtrapolationOptions e;
+                e.past = geo::parseExtrapolationSide(request.settings.past.toStdString());
+                e.length = request.settings.extrapolationLength;
+                e.frames = request.settings.extrapolationFrames;
+                path = std::make_shared<geo::ImagePath>(geo::extrapolateImages(model, images, o, e, control, progress));
+            } else {
+                path = std::make_shared<geo::ImagePath>(geo::interpolateImages(model, images, o, control, progress));
+            }
+            densityResult = finish(path, pairs);
         }
-        return QVariant::fromValue(finish(path, pairs));
+        if (!spacetime) return QVariant::fromValue(densityResult);
+        auto result = densityResult ? std::make_shared<ImageRunResult>(*densityResult) : std::make_shared<ImageRunResult>();
+        const double before = std::chrono::duration<double>(Clock::now() - start).count();
+        const RunShare share = density ? RunShare{0.5, 0.5} : RunShare{0, 1};
+        result->spacetime = std::make_shared<SpacetimeRunResult>(
+            solveSpacetimeChain(model, images, request.prompts, request.settings, control, report, share, before, densityResult));
+        result->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return QVariant::fromValue(ImageRunResultPtr(result));
     };
 }
 
-QStringList exportImageRun(const geo::ImagePath& path, const ImageExportRequest& r) {
-    geo::ImagePathExport e;
-    e.folder = r.folder.toStdString();
-    if (r.json) e.json = e.folder / "path.json";
-    if (r.gif) e.gif = e.folder / "path.gif";
-    if (r.mp4) e.mp4 = e.folder / "path.mp4";
-    e.animation = r.animation;
-    geo::checkExportTargets(e);
-    geo::exportImagePath(path, e);
-    QStringList written{r.folder + "/frame_*.png", r.folder + "/baseline/", r.folder + "/strip.png"};
-    for (const auto& f : {e.json, e.gif, e.mp4})
-        if (!f.empty()) written << QString::fromStdString(f.string());
+QStringList exportImageRun(const ImageRunResult& result, const ImageExportRequest& r) {
+    // The spacetime geodesic goes beside the density one, or alone in the folder when it is all there is.
+    auto targets = [&r](const std::filesystem::path& folder, const std::string& name) {
+        geo::ImagePathExport e;
+        e.folder = folder;
+        if (r.json) e.json = folder / (name + ".json");
+        if (r.gif) e.gif = folder / (name + ".gif");
+        if (r.mp4) e.mp4 = folder / (name + ".mp4");
+        e.animation = r.animation;
+        return e;
+    };
+    const std::filesystem::path folder = r.folder.toStdString();
+    const geo::ImagePathExport density = targets(folder, "path");
+    const geo::ImagePathExport spacetime = targets(result.path ? folder / "spacetime" : folder, "spacetime");
+    if (result.path) geo::checkExportTargets(density);
+    if (result.spacetime) geo::checkExportTargets(spacetime);
+    QStringList written;
+    for (const auto* e : {result.path ? &density : nullptr, result.spacetime ? &spacetime : nullptr}) {
+        if (!e) continue;
+        if (e == &density) geo::exportImagePath(*result.path, *e);
+        else geo::exportSpacetimePath(*result.spacetime->path, *e, {});
+        const QString f = QString::fromStdString(e->folder.string());
+        written << f + "/frame_*.png" << f + (e == &density ? "/baseline/" : "/noisy/") << f + "/strip.png";
+        for (const auto& file : {e->json, e->gif, e->mp4})
+            if (!file.empty()) written << QString::fromStdString(file.string());
+    }
     return written;
 }

@@ -16,6 +16,7 @@
 
 namespace geo {
 struct ImagePath;
+struct SpacetimeImagePath;
 class KeyframeCache;
 }  // namespace geo
 
@@ -33,6 +34,8 @@ struct MapLine {
     QVector<QPointF> points;
 };
 
+struct ImageRunResult;
+
 struct ImageSnapshot {
     QString stage;                 // encode, invert, solve, shoot, decode, retime, measure
     int pair = 0, pairs = 1, done = 0, total = 0;
@@ -48,12 +51,35 @@ struct ImageSnapshot {
     double pathLogLength = 0, baselineLogLength = 0;
     // The map of the pairs solved so far (path, baseline, control points).
     MapLine mapPath, mapBaseline, mapControl;
+    // Geometry "both": the density run's result, once, when the spacetime solves begin.
+    std::shared_ptr<const ImageRunResult> densityResult;
+    // The run's share done, 0 … 1 (for the progress bar; the run knows which geometries it solves).
+    double fraction = 0;
+    // Spacetime solves (stage "spacetime"): pair `pair`'s curve, λ at each of its points, and now and
+    // then its posterior means decoded (spacetimeFrames, empty otherwise).
+    QVector<double> spacetimeLambda;
+    QVector<QImage> spacetimeFrames;
+    double spacetimeEnergy = 0;
 };
 using ImageSnapshotPtr = std::shared_ptr<const ImageSnapshot>;
 Q_DECLARE_METATYPE(ImageSnapshotPtr)
 
+// The spacetime geodesic through the keyframes (pairs joined), as drawn and exported.
+struct SpacetimeRunResult {
+    std::shared_ptr<const geo::SpacetimeImagePath> path;  // for export
+    QVector<QImage> means, noisy;      // decoded posterior means; curve points DDIM-decoded
+    QVector<double> t, lambda;         // per frame: keyframe k at t = k; the curve's log-SNR
+    QVector<double> pairDistance;      // DED of each pair
+    double energy = 0, energyError = 0, editDistance = 0, lambdaMin = 0, lambdaEnd = 0;
+    int steps = 0;
+    QString stop;
+    long long forward = 0, backward = 0;
+    double seconds = 0;
+};
+
 struct ImageRunResult {
-    std::shared_ptr<const geo::ImagePath> path;  // for export
+    std::shared_ptr<const geo::ImagePath> path;  // the density geodesic, for export (null: not asked for)
+    std::shared_ptr<const SpacetimeRunResult> spacetime;  // null: not asked for
     QVector<QImage> frames, baselineFrames;
     QVector<double> t, pathLogDensity, baselineLogDensity;
     QVector<int> keyframes;
@@ -80,6 +106,7 @@ struct ImageExportRequest {
     bool gif = true, mp4 = false, json = true;
     geo::AnimationOptions animation;
 };
-// Writes frames, baseline, strip and the chosen files atomically (core's exportImagePath); throws.
+// Writes frames, baseline, strip and the chosen files atomically (core's exportImagePath), and the
+// spacetime geodesic's into FOLDER/spacetime/ (core's exportSpacetimePath); throws.
 // Returns the paths written, for the status line.
-QStringList exportImageRun(const geo::ImagePath& path, const ImageExportRequest& request);
+QStringList exportImageRun(const ImageRunResult& result, const ImageExportRequest& request);

@@ -21,14 +21,6 @@ namespace {
 
 constexpr int kMinDrawIntervalMs = 33;  // at most ~30 draws a second
 constexpr int kRerunDelayMs = 400;      // an option change re-runs once the user pauses
-// The share of a run done, for the remaining-time estimate: inversion 10 %, solve 70 %, frames 20 %.
-double runFraction(const ImageSnapshot& s) {
-    const double part = s.total > 0 ? double(s.done) / s.total : 0;
-    if (s.stage == "encode" || s.stage == "invert" || s.stage == "textual inversion") return 0.1 * part;
-    if (s.stage == "solve" || s.stage == "shoot") return 0.1 + 0.7 * (s.pair + part) / std::max(1, s.pairs);
-    return 0.8 + 0.2 * (s.stage == "measure" ? 1.0 : part);
-}
-
 }  // namespace
 
 ImageMode::ImageMode(ModelService* service, QWidget* parent) : Mode(parent), service_(service), cache_(newKeyframeCache()) {
@@ -111,8 +103,21 @@ void ImageMode::buildUi() {
     connect(exportButton_, &QPushButton::clicked, this, &ImageMode::openExportDialog);
     what_ = new QComboBox;
     what_->addItems({"Interpolate the chain", "Extrapolate past the last", "Extrapolate before the first", "Extrapolate past both ends"});
+    geometry_ = new QComboBox;
+    geometry_->addItem("Density geodesic", "density");
+    geometry_->addItem("Spacetime geodesic", "spacetime");
+    geometry_->addItem("Both geometries", "both");
+    geometry_->setToolTip("Density: the path of likely images in |v|/p(x). Spacetime: the Fisher–Rao geodesic through noise levels "
+                          "(its length is the Diffusion Edit Distance). Both: their strips above the slerp's.");
+    connect(geometry_, &QComboBox::currentIndexChanged, this, [this] {
+        spacetimeOptions_->setEnabled(geometry_->currentData() != "density");
+        optionChanged();
+    });
     connect(what_, &QComboBox::currentIndexChanged, this, [this](int i) {
         extrapolationOptions_->setEnabled(i > 0);
+        // A spacetime geodesic joins two images: extrapolation is the density geodesic's alone.
+        if (i > 0) geometry_->setCurrentIndex(0);
+        geometry_->setEnabled(i == 0);
         optionChanged();
     });
     toolbar->addAction(open);
@@ -121,6 +126,7 @@ void ImageMode::buildUi() {
     toolbar->addAction(paste);
     toolbar->addSeparator();
     toolbar->addWidget(what_);
+    toolbar->addWidget(geometry_);
     toolbar->addWidget(runButton_);
     toolbar->addWidget(cancelButton_);
     toolbar->addSeparator();
@@ -179,7 +185,7 @@ bool ImageMode::run() {
         r.images.push_back(keyframes_.at(id).image);
         if (service_->current().textConditioned) r.prompts << bar_->prompt(id);
     }
-    views_->startRun(s.extrapolate ? 1 : keyframeCount() - 1, s.extrapolate);
+    views_->startRun(s.extrapolate ? 1 : keyframeCount() - 1, s.extrapolate, s.geometry);
     pending_.reset();
     runClock_.start();
     runId_ = service_->submit(ModelService::Slot::ImagePath, imageRunJob(std::move(r), cache_));  // replaces a run in progress
@@ -231,7 +237,7 @@ void ImageMode::drawPending() {
     pending_.reset();
     sinceDraw_.restart();
     views_->showSnapshot(*s);
-    const double f = std::clamp(runFraction(*s), 0.0, 1.0);
+    const double f = std::clamp(s->fraction, 0.0, 1.0);
     const double elapsed = runClock_.elapsed() / 1000.0;
     QString text = s->stage == "solve" ? QString("Solving pair %1/%2 · level %3 · iteration %4/%5 · %6 evaluations")
                                              .arg(s->pair + 1)
@@ -240,7 +246,13 @@ void ImageMode::drawPending() {
                                              .arg(s->iteration)
                                              .arg(s->maxIterations)
                                              .arg(s->evaluations)
-                                       : QString("%1 %2/%3").arg(s->stage[0].toUpper() + s->stage.mid(1)).arg(s->done).arg(s->total);
+                   : s->stage == "spacetime" ? QString("Spacetime geodesic, pair %1/%2 · step %3/%4 · energy %5")
+                                                   .arg(s->pair + 1)
+                                                   .arg(s->pairs)
+                                                   .arg(s->done)
+                                                   .arg(s->total)
+                                                   .arg(s->spacetimeEnergy, 0, 'g', 4)
+                                             : QString("%1 %2/%3").arg(s->stage[0].toUpper() + s->stage.mid(1)).arg(s->done).arg(s->total);
     text += QString(" · %1 s").arg(elapsed, 0, 'f', 1);
     if (f > 0.05) text += QString(", about %1 s left").arg(elapsed * (1 - f) / f, 0, 'f', 0);
     progress_->setValue(static_cast<int>(1000 * f));
@@ -265,10 +277,16 @@ void ImageMode::onFinished(const QVariant& result, const QString& error, bool ca
     result_ = result.value<ImageRunResultPtr>();
     views_->showResult(*result_);
     setRunning(false);
-    setStatus(QString("Done in %1 s: %2 frames. The slerp is %3× as long as the geodesic in the density metric.")
-                  .arg(result_->seconds, 0, 'f', 1)
-                  .arg(result_->frames.size())
-                  .arg(widgets::logRatioText(result_->baselineLogLength, result_->pathLogLength)));
+    QString done = QString("Done in %1 s.").arg(result_->seconds, 0, 'f', 1);
+    if (result_->path)
+        done += QString(" The slerp is %1× as long as the density geodesic in the density metric.")
+                    .arg(widgets::logRatioText(result_->baselineLogLength, result_->pathLogLength));
+    if (result_->spacetime)
+        done += QString(" Diffusion Edit Distance %1; the spacetime geodesic reaches λ = %2 (the keyframes sit at λ = %3).")
+                    .arg(result_->spacetime->editDistance, 0, 'g', 4)
+                    .arg(result_->spacetime->lambdaMin, 0, 'f', 2)
+                    .arg(result_->spacetime->lambdaEnd, 0, 'f', 2);
+    setStatus(done);
     Q_EMIT runFinished(true);
 }
 
@@ -287,12 +305,11 @@ bool ImageMode::exportResult(const ImageExportRequest& request) {
     exportButton_->setEnabled(false);
     progress_->setRange(0, 0);  // busy: core writes the files in one go
     progress_->setFormat("Writing " + request.folder + "…");
-    const std::shared_ptr<const geo::ImagePath> path = result_->path;
-    exporter_->submit([this, path, request](const geo::SolveControl&) {
+    exporter_->submit([this, result = result_, request](const geo::SolveControl&) {
         QString message;
         bool ok = true;
         try {
-            message = "Wrote " + exportImageRun(*path, request).join(", ");
+            message = "Wrote " + exportImageRun(*result, request).join(", ");
         } catch (const std::exception& e) {
             ok = false;
             message = "Export failed (nothing was written): " + QString::fromStdString(e.what());

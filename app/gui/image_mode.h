@@ -1,7 +1,7 @@
 #pragma once
 // The image mode (image_mode.cpp: layout, runs, export; image_mode_keyframes.cpp; image_mode_options.cpp): keyframes (files, drops, paste, the scene generator, samples of the model), a run of
 // core's image pipeline on the window's ModelService (interpolate the chain, or extrapolate past an
-// end) watched live in ImageViews, cancel that keeps the last complete result, and export. Changing
+// end) in the density geometry, the spacetime one or both, watched live in ImageViews, cancel that keeps the last complete result, and export. Changing
 // an option re-runs a shown result; the inverted keyframes are reused when only the solve changed.
 #include <QElapsedTimer>
 #include <QThread>
@@ -106,12 +106,12 @@ private:
 
     widgets::KeyframeBar* bar_ = nullptr;
     ImageViews* views_ = nullptr;
-    QComboBox *what_ = nullptr, *method_ = nullptr;
+    QComboBox *what_ = nullptr, *geometry_ = nullptr, *method_ = nullptr;
     QDoubleSpinBox *noise_ = nullptr, *alpha_ = nullptr, *length_ = nullptr;
-    QSpinBox *frames_ = nullptr, *iterations_ = nullptr, *seed_ = nullptr, *jitter_ = nullptr, *extraFrames_ = nullptr, *inversion_ = nullptr;
+    QSpinBox *spacetimeSteps_ = nullptr, *frames_ = nullptr, *iterations_ = nullptr, *seed_ = nullptr, *jitter_ = nullptr, *extraFrames_ = nullptr, *inversion_ = nullptr;
     QCheckBox* retime_ = nullptr;
     QLineEdit* negative_ = nullptr;
-    QWidget *textOptions_ = nullptr, *extrapolationOptions_ = nullptr;
+    QWidget *textOptions_ = nullptr, *extrapolationOptions_ = nullptr, *spacetimeOptions_ = nullptr;
     QPushButton *runButton_ = nullptr, *cancelButton_ = nullptr, *exportButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;

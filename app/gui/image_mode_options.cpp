@@ -56,6 +56,10 @@ QWidget* ImageMode::buildOptions() {
     };
     extrapolationOptions_ = group({{"Extrapolate by", length_}, {"Frames past", extraFrames_}});
     extrapolationOptions_->setEnabled(false);
+    spacetimeSteps_ = spin(0, 2000, "Adam steps at most per pair of the spacetime geodesic (the published 200 at 16 points); "
+                                    "the solve ends sooner when the energy levels off or the network's moments stop being trustworthy");
+    spacetimeOptions_ = group({{"Spacetime steps", spacetimeSteps_}});
+    spacetimeOptions_->setEnabled(false);
     negative_ = new QLineEdit;
     negative_->setToolTip("Negative prompt of the score estimator");
     connect(negative_, &QLineEdit::editingFinished, this, &ImageMode::optionChanged);
@@ -73,6 +77,7 @@ QWidget* ImageMode::buildOptions() {
     form->addRow("Jitter", jitter_);
     form->addRow(retime_);
     form->addRow(extrapolationOptions_);
+    form->addRow(spacetimeOptions_);
     form->addRow(textOptions_);
     form->addRow(defaults);
     setSettings(ImageRunSettings{});
@@ -83,6 +88,8 @@ ImageRunSettings ImageMode::settings() const {
     ImageRunSettings s;
     s.extrapolate = what_->currentIndex() > 0;
     s.past = QStringList{"last", "last", "first", "both"}[what_->currentIndex()];
+    s.geometry = geometry_->currentData().toString();
+    s.spacetimeSteps = spacetimeSteps_->value();
     s.extrapolationLength = length_->value();
     s.extrapolationFrames = extraFrames_->value();
     s.noiseLevel = noise_->value();
@@ -102,6 +109,8 @@ ImageRunSettings ImageMode::settings() const {
 void ImageMode::setSettings(const ImageRunSettings& s) {
     applying_ = true;
     what_->setCurrentIndex(!s.extrapolate ? 0 : s.past == "first" ? 2 : s.past == "both" ? 3 : 1);
+    geometry_->setCurrentIndex(std::max(0, geometry_->findData(s.geometry)));
+    spacetimeSteps_->setValue(s.spacetimeSteps);
     length_->setValue(s.extrapolationLength);
     extraFrames_->setValue(s.extrapolationFrames);
     noise_->setValue(s.noiseLevel);
@@ -123,6 +132,7 @@ void ImageMode::onModelLoaded(const ModelInfo& info) {
     const ImageRunSettings now = settings();
     s.extrapolate = now.extrapolate;
     s.past = now.past;
+    s.geometry = now.geometry;
     setSettings(s);
     textOptions_->setVisible(info.textConditioned);
     bar_->setPromptsEditable(info.textConditioned);

@@ -3,6 +3,9 @@
 #include <QString>
 
 struct ImageRunSettings {
+    QString geometry = "density"; // density, spacetime, both (spacetime joins keyframes: no extrapolation)
+    int spacetimeSteps = 200;     // Adam steps at most per pair (the stopping rule may end sooner)
+    int spacetimeProbes = 8;      // Hutchinson probes averaged for the reported energy and edit distance
     bool extrapolate = false;
     QString past = "last";        // extrapolation: last, first, both
     double extrapolationLength = 0.25;

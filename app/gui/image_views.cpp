@@ -4,6 +4,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -13,7 +14,7 @@
 
 namespace {
 
-const QColor kPath(220, 50, 50), kBaseline(60, 110, 220), kControl(20, 20, 20), kKey(255, 170, 0);
+const QColor kPath(220, 50, 50), kBaseline(60, 110, 220), kControl(20, 20, 20), kKey(255, 170, 0), kSpacetime(130, 60, 170), kNoisy(150, 150, 150);
 
 QString num(double v, int digits = 3) { return std::isfinite(v) ? QString::number(v, 'g', digits) : QString("–"); }
 
@@ -31,6 +32,8 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     density_->setAxisLabels("t (keyframe k at t = k)", "relative log-density (α-scaled, nats)");
     map_ = new widgets::LinePlot;
     map_->setAxisLabels("along the chord from first to last keyframe", "toward the largest departure");
+    lambda_ = new widgets::LinePlot;
+    lambda_->setAxisLabels("t (keyframe k at t = k)", "λ (log SNR; lower: noisier)");
     numbers_ = new QLabel;
     numbers_->setTextFormat(Qt::RichText);
     numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -39,7 +42,7 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     numbers_->setMinimumWidth(260);
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea;
+    auto* scroll = stripArea_ = new QScrollArea;
     scroll->setWidget(strip_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -47,7 +50,10 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     grid->addWidget(scroll, 0, 0, 1, 3);
     grid->addWidget(density_, 1, 0);
-    grid->addWidget(map_, 1, 1);
+    auto* middle = new QVBoxLayout;
+    middle->addWidget(map_);
+    middle->addWidget(lambda_);
+    grid->addLayout(middle, 1, 1);
     grid->addWidget(numbers_, 1, 2);
     grid->setRowStretch(0, 2);
     grid->setRowStretch(1, 3);
@@ -66,6 +72,7 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     v->addWidget(viewerText_);
     connect(strip_, &widgets::FrameStrip::frameClicked, this, [this](int, int column) { showFrame(column); });
     clear();
+    showGeometry(true, false);
 }
 
 void ImageViews::clear() {
@@ -74,18 +81,49 @@ void ImageViews::clear() {
     liveT_.clear();
     livePathDensity_.clear();
     liveBaselineDensity_.clear();
+    liveSpacetime_.clear();
+    liveLambda_.clear();
     columns_.clear();
+    densityFrames_.clear(), spacetimeFrames_.clear(), noisyFrames_.clear(), slerpFrames_.clear();
+    keys_.clear();
     strip_->setRows({}, {});
     density_->setSeries({});
     map_->setSeries({});
+    lambda_->setSeries({});
     numbers_->setText("<p style='color:gray'>Add two or more keyframes and press Run.</p>");
 }
 
-void ImageViews::startRun(int pairs, bool extrapolate) {
+void ImageViews::showGeometry(bool density, bool spacetime) {
+    density_->setVisible(density);
+    map_->setVisible(density);
+    lambda_->setVisible(spacetime);
+}
+
+void ImageViews::setStrip() {
+    QVector<widgets::StripRow> rows;
+    const QString preview = "\n(preview)";
+    if (!densityFrames_.isEmpty()) rows.push_back({"density\ngeodesic" + (densityFinal_ ? QString() : preview), densityFrames_, kPath});
+    if (!spacetimeFrames_.isEmpty()) rows.push_back({"spacetime\ngeodesic x̂₀" + (spacetimeFinal_ ? QString() : preview), spacetimeFrames_, kSpacetime});
+    if (!noisyFrames_.isEmpty() && geometry_ == "spacetime") rows.push_back({"spacetime\ncurve x_t", noisyFrames_, kNoisy});
+    if (!slerpFrames_.isEmpty()) rows.push_back({"slerp" + (densityFinal_ ? QString() : preview), slerpFrames_, kBaseline});
+    strip_->setRows(rows, keys_);
+    // Every row stays in view (the strip scrolls only sideways); room for the scroll bar below.
+    stripArea_->setMinimumHeight(strip_->minimumHeight() + stripArea_->horizontalScrollBar()->sizeHint().height());
+}
+
+void ImageViews::startRun(int pairs, bool extrapolate, const QString& geometry) {
     extrapolate_ = extrapolate;
-    livePath_ = liveBaseline_ = QVector<QVector<QImage>>(pairs);
-    liveT_ = livePathDensity_ = liveBaselineDensity_ = QVector<QVector<double>>(pairs);
-    previewsShown_ = 0;
+    geometry_ = geometry;
+    livePath_ = liveBaseline_ = liveSpacetime_ = QVector<QVector<QImage>>(pairs);
+    liveT_ = livePathDensity_ = liveBaselineDensity_ = liveLambda_ = QVector<QVector<double>>(pairs);
+    // A shown density result stays until the run's previews replace it; the spacetime rows go at once
+    // (their previews come only after the density solve in "both").
+    if (geometry == "spacetime") densityFrames_.clear(), slerpFrames_.clear();
+    spacetimeFrames_.clear(), noisyFrames_.clear(), lambda_->setSeries({});
+    densityNumbers_.clear();
+    showGeometry(geometry != "spacetime", geometry != "density");
+    setStrip();
+    previewsShown_ = spacetimePreviews_ = 0;
     previewLevels_.clear();
     levelsSeen_.clear();
 }
@@ -104,6 +142,23 @@ void ImageViews::showSnapshot(const ImageSnapshot& s) {
         drawLive();
     }
     if (!s.mapPath.points.isEmpty()) drawMap(s.mapPath, s.mapBaseline, s.mapControl, {});
+    if (s.densityResult) showResult(*s.densityResult);  // "both": the density geodesic is done
+    if (s.stage == "spacetime") {
+        if (s.pair < liveLambda_.size() && !s.spacetimeLambda.isEmpty()) liveLambda_[s.pair] = s.spacetimeLambda;
+        if (s.pair < liveSpacetime_.size() && !s.spacetimeFrames.isEmpty()) liveSpacetime_[s.pair] = s.spacetimeFrames, ++spacetimePreviews_;
+        drawSpacetimeLive();
+        QString text = QString("<b>Spacetime geodesic</b> pair %1 of %2<br>step %3 of at most %4<br>energy (this step's estimate): %5")
+                           .arg(s.pair + 1)
+                           .arg(s.pairs)
+                           .arg(s.done)
+                           .arg(std::max(0, s.total - 1))
+                           .arg(num(s.spacetimeEnergy, 5));
+        if (!s.spacetimeLambda.isEmpty())
+            text += QString("<br>lowest λ on the curve: %1").arg(num(*std::min_element(s.spacetimeLambda.begin(), s.spacetimeLambda.end())));
+        text += QString("<p style='color:gray'>Frames: the curve's posterior means, decoded. %1 s</p>").arg(s.seconds, 0, 'f', 1);
+        numbers_->setText(densityNumbers_ + text);
+        return;
+    }
     QString text = QString("<b>%1</b>").arg(s.stage == "solve" ? "Solving" : s.stage[0].toUpper() + s.stage.mid(1));
     if (s.stage == "solve") {
         text += QString(" pair %1 of %2<br>level %3 · iteration %4 of %5").arg(s.pair + 1).arg(s.pairs).arg(s.level).arg(s.iteration).arg(s.maxIterations);
@@ -150,11 +205,41 @@ void ImageViews::drawLive() {
         if (have) pathOffset += livePathDensity_[p].back(), baselineOffset += liveBaselineDensity_[p].back();
     }
     keys << path.size() - 1;
-    strip_->setRows({{"geodesic\n(preview)", path, kPath}, {"slerp\n(preview)", baseline, kBaseline}}, keys);
+    densityFrames_ = path;
+    slerpFrames_ = baseline;
+    densityFinal_ = false;
+    keys_ = keys;
+    setStrip();
     QVector<double> kt, kd;
     for (int k : keys)
         if (!columns_[k].path.isNull()) kt << columns_[k].t, kd << columns_[k].pathDensity;
     density_->setSeries({series("geodesic", t, pd, kPath), series("slerp", t, bd, kBaseline), series("keyframes", kt, kd, kKey, true)});
+}
+
+void ImageViews::drawSpacetimeLive() {
+    int n = 0;
+    for (const auto& l : liveLambda_) n = std::max(n, static_cast<int>(l.size()));
+    if (n < 2) return;
+    QVector<QImage> frames;
+    QVector<double> t, lambda;
+    keys_.clear();
+    for (int p = 0; p < liveLambda_.size(); ++p) {
+        keys_ << frames.size() - (p == 0 ? 0 : 1);
+        for (int j = p == 0 ? 0 : 1; j < n; ++j) {
+            frames << liveSpacetime_[p].value(j);
+            if (liveLambda_[p].size() == n) t << p + double(j) / (n - 1), lambda << liveLambda_[p][j];
+        }
+    }
+    keys_ << frames.size() - 1;
+    spacetimeFrames_ = frames;
+    spacetimeFinal_ = false;
+    if (geometry_ == "spacetime") noisyFrames_.clear();
+    for (int i = 0; i < frames.size(); ++i) {
+        if (columns_.size() <= i) columns_.resize(i + 1);
+        columns_[i].spacetime = frames[i];
+    }
+    setStrip();
+    lambda_->setSeries({series("spacetime geodesic", t, lambda, kSpacetime)});
 }
 
 void ImageViews::drawMap(const MapLine& path, const MapLine& baseline, const MapLine& control, const MapLine& keys) {
@@ -162,7 +247,7 @@ void ImageViews::drawMap(const MapLine& path, const MapLine& baseline, const Map
         for (const QPointF& p : l.points) x << p.x(), y << p.y();
     };
     QVector<widgets::PlotSeries> all;
-    for (auto [line, name, colour, dots] : {std::tuple{&baseline, "slerp", kBaseline, false}, {&path, "geodesic", kPath, false},
+    for (auto [line, name, colour, dots] : {std::tuple{&baseline, "slerp", kBaseline, false}, {&path, "density geodesic", kPath, false},
                                             {&control, "control points", kControl, true}, {&keys, "keyframes", kKey, true}}) {
         if (line->points.isEmpty()) continue;
         widgets::PlotSeries s = series(name, {}, {}, colour, dots);
@@ -173,40 +258,92 @@ void ImageViews::drawMap(const MapLine& path, const MapLine& baseline, const Map
 }
 
 void ImageViews::showResult(const ImageRunResult& r) {
+    if (!r.path && !r.spacetime) return;
+    geometry_ = !r.spacetime ? "density" : r.path ? "both" : "spacetime";
+    showGeometry(r.path != nullptr, r.spacetime != nullptr);
     columns_.clear();
-    for (int i = 0; i < r.frames.size(); ++i) {
-        Column c;
-        c.path = r.frames[i];
-        c.baseline = r.baselineFrames.value(i);
-        c.t = r.t.value(i);
-        c.pathDensity = r.pathLogDensity.value(i);
-        c.baselineDensity = r.baselineLogDensity.value(i);
-        c.residual = r.frameResidual.value(i, NAN);
-        c.final = true;
-        columns_ << c;
+    densityFrames_.clear(), slerpFrames_.clear(), spacetimeFrames_.clear(), noisyFrames_.clear();
+    QString text;
+    if (r.path) {
+        for (int i = 0; i < r.frames.size(); ++i) {
+            Column c;
+            c.path = r.frames[i];
+            c.baseline = r.baselineFrames.value(i);
+            c.t = r.t.value(i);
+            c.pathDensity = r.pathLogDensity.value(i);
+            c.baselineDensity = r.baselineLogDensity.value(i);
+            c.residual = r.frameResidual.value(i, NAN);
+            c.final = true;
+            columns_ << c;
+        }
+        densityFrames_ = r.frames;
+        slerpFrames_ = r.baselineFrames;
+        densityFinal_ = true;
+        keys_ = r.keyframes;
+        QVector<double> kt, kd;
+        for (int k : r.keyframes) kt << r.t.value(k), kd << r.pathLogDensity.value(k);
+        density_->setSeries({series("density geodesic", r.t, r.pathLogDensity, kPath), series("slerp", r.t, r.baselineLogDensity, kBaseline),
+                             series("keyframes", kt, kd, kKey, true)});
+        drawMap(r.mapPath, r.mapBaseline, r.mapControl, r.mapKeyframes);
+        text += QString("<table cellspacing=3>"
+                        "<tr><td><b>Density geodesic length</b></td><td><b>e^%1</b></td></tr>"
+                        "<tr><td>Slerp length</td><td>e^%2 &nbsp;(%3 the geodesic)</td></tr>"
+                        "<tr><td>Residual</td><td>%4 mean, %5 max (slerp: %6 mean)</td></tr>"
+                        "<tr><td>Solver</td><td>%7, %8 iterations</td></tr>"
+                        "<tr><td>Network evaluations</td><td>%9</td></tr></table>")
+                    .arg(num(r.pathLogLength, 5), num(r.baselineLogLength, 5), ratioText(r.baselineLogLength, r.pathLogLength), num(r.residualMean),
+                         num(r.residualMax), num(r.baselineResidualMean), r.solver)
+                    .arg(r.iterations)
+                    .arg(r.evaluations);
+        text += "<p style='color:gray'>Lengths ∫|γ′|/p̃(γ) in the density metric, as logarithms (p̃ spans hundreds of nats). "
+                "Residual: |term₁ + term₂| / (|term₁| + |term₂|) at the control points, 0 on a geodesic.</p>";
+        densityNumbers_ = text;
     }
-    strip_->setRows({{"geodesic", r.frames, kPath}, {"slerp", r.baselineFrames, kBaseline}}, r.keyframes);
-    QVector<double> kt, kd;
-    for (int k : r.keyframes) kt << r.t.value(k), kd << r.pathLogDensity.value(k);
-    density_->setSeries({series("geodesic", r.t, r.pathLogDensity, kPath), series("slerp", r.t, r.baselineLogDensity, kBaseline),
-                         series("keyframes", kt, kd, kKey, true)});
-    drawMap(r.mapPath, r.mapBaseline, r.mapControl, r.mapKeyframes);
-    QString text = QString("<table cellspacing=3>"
-                           "<tr><td><b>Geodesic length</b></td><td><b>e^%1</b></td></tr>"
-                           "<tr><td>Slerp length</td><td>e^%2 &nbsp;(%3 the geodesic)</td></tr>"
-                           "<tr><td>Residual</td><td>%4 mean, %5 max (slerp: %6 mean)</td></tr>"
-                           "<tr><td>Solver</td><td>%7, %8 iterations</td></tr>"
-                           "<tr><td>Network evaluations</td><td>%9</td></tr>"
-                           "<tr><td>Time</td><td>%10 s</td></tr></table>")
-                       .arg(num(r.pathLogLength, 5), num(r.baselineLogLength, 5), ratioText(r.baselineLogLength, r.pathLogLength),
-                            num(r.residualMean), num(r.residualMax), num(r.baselineResidualMean), r.solver)
-                       .arg(r.iterations)
-                       .arg(r.evaluations)
-                       .arg(r.seconds, 0, 'f', 1);
-    text += "<p style='color:gray'>Lengths ∫|γ′|/p̃(γ) in the density metric, as logarithms (p̃ spans hundreds of nats). "
-            "Residual: |term₁ + term₂| / (|term₁| + |term₂|) at the control points, 0 on a geodesic.</p>";
+    if (r.spacetime) {
+        const SpacetimeRunResult& st = *r.spacetime;
+        spacetimeFrames_ = st.means;
+        noisyFrames_ = st.noisy;
+        spacetimeFinal_ = true;
+        if (!r.path) {
+            keys_.clear();
+            const int perPair = st.pairDistance.isEmpty() ? 0 : (st.means.size() - 1) / st.pairDistance.size();
+            for (int k = 0; k <= st.pairDistance.size(); ++k) keys_ << k * perPair;
+        }
+        for (int i = 0; i < st.means.size(); ++i) {
+            if (columns_.size() <= i) columns_.resize(i + 1), columns_[i].t = st.t.value(i), columns_[i].final = true;
+            columns_[i].spacetime = st.means[i];
+            columns_[i].lambda = st.lambda.value(i);
+        }
+        lambda_->setSeries({series("spacetime geodesic", st.t, st.lambda, kSpacetime)});
+        text += spacetimeNumbers(st);
+    }
+    setStrip();
+    text += QString("<p>Time: %1 s</p>").arg(r.seconds, 0, 'f', 1);
     for (const QString& w : r.warnings) text += "<p style='color:#8a6d00'>" + w.toHtmlEscaped() + "</p>";
     numbers_->setText(text);
+}
+
+QString ImageViews::spacetimeNumbers(const SpacetimeRunResult& st) const {
+    QStringList pairs;
+    for (double d : st.pairDistance) pairs << num(d, 4);
+    const QString stop = st.stop == "converged"  ? "the energy levelled off"
+                         : st.stop == "unhealthy" ? "stopped where the network's second moment stops being trustworthy"
+                                                  : "step budget reached";
+    QString text = QString("<table cellspacing=3>"
+                           "<tr><td><b>Diffusion Edit Distance</b></td><td><b>%1</b>%2</td></tr>"
+                           "<tr><td>Spacetime energy</td><td>%3 ± %4</td></tr>"
+                           "<tr><td>Lowest λ</td><td>%5 (keyframes at λ = %6)</td></tr>"
+                           "<tr><td>Spacetime solve</td><td>%7 steps: %8</td></tr>"
+                           "<tr><td>Network passes</td><td>%9 forward, %10 backward</td></tr></table>")
+                       .arg(num(st.editDistance, 4), pairs.size() > 1 ? " (pairs: " + pairs.join(", ") + ")" : QString())
+                       .arg(num(st.energy, 4), num(st.energyError, 2), num(st.lambdaMin), num(st.lambdaEnd))
+                       .arg(st.steps)
+                       .arg(stop)
+                       .arg(st.forward)
+                       .arg(st.backward);
+    text += "<p style='color:gray'>Fisher–Rao geodesic of p(x₀ | x_t) in spacetime (x_t, λ); its length is the DED. "
+            "Frames: decoded posterior means.</p>";
+    return text;
 }
 
 QString ImageViews::numbersText() const { return numbers_->text(); }
@@ -215,7 +352,7 @@ void ImageViews::showFrame(int column) {
     if (column < 0 || column >= columns_.size()) return;
     const Column& c = columns_[column];
     strip_->setSelected(column);
-    const QImage shown = c.path.isNull() ? c.baseline : c.path;
+    const QImage shown = !c.path.isNull() ? c.path : !c.spacetime.isNull() ? c.spacetime : c.baseline;
     if (shown.isNull()) return;
     const int side = std::max(256, shown.width());
     viewerImage_->setPixmap(QPixmap::fromImage(shown.scaled(side, side, Qt::KeepAspectRatio, shown.width() < side ? Qt::FastTransformation : Qt::SmoothTransformation)));
@@ -223,7 +360,8 @@ void ImageViews::showFrame(int column) {
                              .arg(c.t, 0, 'f', 3)
                              .arg(column)
                              .arg(c.final ? "" : ", one-step preview")
-                             .arg(num(c.pathDensity, 4), num(c.baselineDensity, 4), num(c.residual)));
+                             .arg(num(c.pathDensity, 4), num(c.baselineDensity, 4), num(c.residual)) +
+                         (std::isfinite(c.lambda) ? QString("<br>spacetime geodesic: λ = %1").arg(c.lambda, 0, 'f', 2) : QString()));
     viewer_->show();
     viewer_->raise();
 }

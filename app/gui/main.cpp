@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     QCommandLineOption images("images", "Open the image mode with the images given as arguments (two or more) as keyframes.");
     QCommandLineOption run("run", "With --images: interpolate them once the model is loaded.");
     QCommandLineOption exportDir("export", "With --run: export the finished path (frames, strip, GIF, JSON) into this folder.", "folder");
-    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, run, exportDir});
+    QCommandLineOption geometry("geometry", "With --images: density (default), spacetime or both.", "geometry", "density");
+    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, run, exportDir, geometry});
     args.addPositionalArgument("images", "Keyframe images, with --images.", "[IMAGE ...]");
     args.process(app);
 
@@ -114,6 +115,14 @@ int main(int argc, char** argv) {
             qCritical("%s", qPrintable(failures.join("\n")));
             QApplication::exit(2);
         });
+        const QString g = args.value(geometry);
+        if (g != "density" && g != "spacetime" && g != "both") {
+            qCritical("--geometry takes density, spacetime or both (got %s)", qPrintable(g));
+            return 2;
+        }
+        ImageRunSettings settings = mode->settings();
+        settings.geometry = g;
+        mode->setSettings(settings);
         mode->addImageFiles(args.positionalArguments());
         if (args.isSet(run)) {
             *scriptDone = false;

@@ -57,6 +57,12 @@ at::Tensor decodeCurvePoints(const NetworkPosterior& q, const ConditionedEpsilon
     return model.decode(clean);
 }
 
+at::Tensor decodedMeans(const NetworkPosterior& q, const Eigen::MatrixXd& points) {
+    const at::Tensor z = spacetimeRows(points);
+    torch::NoGradGuard noGrad;
+    return q.model().decode(q.mean(q.latentsOf(z), z.select(1, 0)));
+}
+
 }  // namespace
 
 SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& o,
@@ -102,7 +108,9 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
         // Minimised in the reference's per-coordinate clamp: the canonical form is exploited (network_energy.h).
         solved = solveNetworkSpacetimeBvp(q, from, to, bvp, {o.chunk, o.seed, NetworkEnergyOptions::Clamp::PerCoordinate}, o.probes, control,
                                           [&](const NetworkBvpSnapshot& s) {
-            if (progress) progress({name, s.evaluation, steps + 1, s.energy, s.points});
+            if (!progress) return;
+            const std::function<at::Tensor()> preview = [&] { return decodedMeans(q, *s.points); };
+            progress({name, s.evaluation, steps + 1, s.energy, s.points, &preview});
         });
         r.steps += solved.steps;
         r.forward += solved.forward;
@@ -111,6 +119,7 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
         else if (r.stop != "unhealthy") r.stop = solved.converged ? "converged" : "steps";
     }
     r.points = solved.points;
+    r.latentShape = model->latentShape();
     r.energy = solved.energy.energy;
     r.energyError = solved.energyError;
     r.length = r.editDistance = solved.energy.length;
@@ -127,6 +136,43 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
     }
     if (progress) progress({"frames", 1, 1});
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+SpacetimeImagePath joinSpacetimePaths(const std::vector<SpacetimeImagePath>& pairs) {
+    if (pairs.empty()) throw InputError("no spacetime paths to join");
+    if (pairs.size() == 1) return pairs.front();
+    SpacetimeImagePath r;
+    r.timestep = pairs.front().timestep;
+    r.latentShape = pairs.front().latentShape;
+    r.lambdaMin = INFINITY;
+    std::vector<at::Tensor> means, noisy;
+    Eigen::Index rows = 0;
+    for (const SpacetimeImagePath& p : pairs) rows += p.points.rows() - (rows > 0 ? 1 : 0);
+    r.points.resize(rows, pairs.front().points.cols());
+    Eigen::Index at = 0;
+    auto rank = [](const std::string& stop) { return stop == "unhealthy" ? 2 : stop == "steps" ? 1 : 0; };
+    for (size_t k = 0; k < pairs.size(); ++k) {
+        const SpacetimeImagePath& p = pairs[k];
+        const int64_t skip = k > 0 ? 1 : 0;
+        r.points.middleRows(at, p.points.rows() - skip) = p.points.bottomRows(p.points.rows() - skip);
+        at += p.points.rows() - skip;
+        means.push_back(p.means.slice(0, skip));
+        noisy.push_back(p.noisy.slice(0, skip));
+        r.energy += p.energy;
+        r.energyError = std::hypot(r.energyError, p.energyError);
+        r.length += p.length;
+        r.editDistance += p.editDistance;
+        r.lambdaMin = std::min(r.lambdaMin, p.lambdaMin);
+        r.negativeSegments += p.negativeSegments;
+        r.steps += p.steps;
+        if (k == 0 || rank(p.stop) > rank(r.stop)) r.stop = p.stop;
+        r.forward += p.forward;
+        r.backward += p.backward;
+        r.seconds += p.seconds;
+    }
+    r.means = torch::cat(means);
+    r.noisy = torch::cat(noisy);
     return r;
 }
 

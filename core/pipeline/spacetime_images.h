@@ -8,9 +8,11 @@
 // nearest integer timestep). DED is the curve's length Σ √(Δη·Δμ).
 #include <ATen/core/Tensor.h>
 #include <Eigen/Dense>
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "diffusion/diffusion_model.h"
 #include "solver/solve_control.h"
@@ -35,10 +37,14 @@ struct SpacetimeImageProgress {
     int done = 0, total = 0;
     double energy = 0;         // during the solve: this evaluation's estimate
     const Eigen::MatrixXd* points = nullptr;  // during the solve: the curve, [λ, x] rows
+    // During the solve: the curve's posterior means decoded, [N, 3, S, S] in [−1, 1] (N network
+    // passes and decodes: for an occasional live look, not every step).
+    const std::function<at::Tensor()>* previewMeans = nullptr;
 };
 
 struct SpacetimeImagePath {
     Eigen::MatrixXd points;    // N × (1 + D): λ, then the latent
+    std::array<int64_t, 3> latentShape{};  // of one point's latent, [C, H, W]
     int timestep = 0;          // of the endpoints
     at::Tensor means;          // [N, 3, S, S] in [−1, 1]: decoded posterior means
     at::Tensor noisy;          // [N, 3, S, S]: the curve points DDIM-decoded
@@ -54,5 +60,10 @@ struct SpacetimeImagePath {
 SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& options,
                                           const SolveControl& control = {},
                                           const std::function<void(const SpacetimeImageProgress&)>& progress = {});
+
+// The chain through keyframes 0, 1, … as one path: pair k's curve follows pair k − 1's without its
+// first point (the shared keyframe); energies, lengths, evaluations and seconds add up, λ_min is the
+// lowest, and the stop reason is the worst of the pairs' ("unhealthy" over "steps" over "converged").
+SpacetimeImagePath joinSpacetimePaths(const std::vector<SpacetimeImagePath>& pairs);
 
 }  // namespace geo

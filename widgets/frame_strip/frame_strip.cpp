@@ -22,6 +22,7 @@ void FrameStrip::setRows(const QVector<StripRow>& rows, const QVector<int>& keyf
     keyframes_ = keyframes;
     // Never smaller than kSmallest per frame: a long chain scrolls sideways (in a scroll area).
     setMinimumWidth(kLabelWidth + std::max(1, columns()) * (kSmallest + kGap));
+    setMinimumHeight(std::max(2, static_cast<int>(rows_.size())) * (kSmallest + kGap) + 2 * kMarker);
     updateGeometry();
     update();
 }
