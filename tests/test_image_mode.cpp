@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include "frame_strip/frame_strip.h"
+#include "line_plot/line_plot.h"
 #include "image_mode.h"
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
@@ -230,7 +231,7 @@ private Q_SLOTS:
         QTest::qWait(200);
         QCOMPARE(finished.size(), 1);  // the replaced run reports nothing
         QCOMPARE(mode_->result()->alpha, 0.04);
-        QVERIFY(mode_->views()->numbersText().contains("Geodesic length"));
+        QVERIFY(mode_->views()->numbersText().contains("Density geodesic length"));
     }
 
     void aModelLoadDuringARunCancelsItWithAMessage() {
@@ -277,6 +278,94 @@ private Q_SLOTS:
         QVERIFY(failed.wait(60000));
         QVERIFY(!failed.front().front().toBool());
         QVERIFY(!QFile::exists(bad.folder));
+    }
+
+    // "Both": the density geodesic, then the spacetime geodesic solved live (its progress in the numbers
+    // while the run goes), their strips and the slerp's stacked at the same columns, λ along the curve.
+    void bothGeometriesStackTheirStrips() {
+        ImageRunSettings s = mode_->settings();
+        s.geometry = "both";
+        s.spacetimeSteps = 12;
+        s.framesPerPair = 5;
+        mode_->setSettings(s);
+        QCOMPARE(mode_->keyframeCount(), 2);  // scene_0 and scene_1
+        QVERIFY(runFresh(*mode_));
+        QTRY_VERIFY_WITH_TIMEOUT(mode_->views()->numbersText().contains("Spacetime geodesic</b> pair"), 120000);
+        QVERIFY(mode_->isRunning());
+        QVERIFY(mode_->views()->strip()->row(0).label.startsWith("density"));  // the finished density geodesic stays in view
+        QVERIFY(waitRun(*mode_));
+        const ImageViews* v = mode_->views();
+        QCOMPARE(v->strip()->rowCount(), 3);
+        const QStringList labels{v->strip()->row(0).label, v->strip()->row(1).label, v->strip()->row(2).label};
+        QVERIFY2(labels[0].startsWith("density") && labels[1].startsWith("spacetime") && labels[2].startsWith("slerp"), qPrintable(labels.join("|")));
+        for (int r = 0; r < 3; ++r) QCOMPARE(v->strip()->row(r).frames.size(), 5);
+        QVERIFY(v->spacetimePreviewsShown() >= 1);
+        QVERIFY(v->lambdaPlot()->isVisible() && v->densityPlot()->isVisible());
+        QCOMPARE(v->lambdaPlot()->seriesCount(), 1);
+        const ImageRunResultPtr r = mode_->result();
+        QVERIFY(r->path && r->spacetime);
+        const SpacetimeRunResult& st = *r->spacetime;
+        QCOMPARE(st.lambda.size(), 5);
+        QCOMPARE(st.lambda.front(), st.lambdaEnd);
+        QCOMPARE(st.lambda.back(), st.lambdaEnd);
+        QVERIFY(st.lambdaMin <= st.lambdaEnd && st.editDistance > 0 && st.forward > 0 && st.backward > 0);
+        QVERIFY(v->numbersText().contains("Diffusion Edit Distance") && v->numbersText().contains("Density geodesic length"));
+        QVERIFY(mode_->statusText().contains("Diffusion Edit Distance"));
+    }
+
+    // The spacetime geodesic alone: its strip and its curve points, the same frames as
+    // `geodesic-cli spacetime images` with the same options; cancel keeps the result; export writes
+    // the CLI's files.
+    void theSpacetimeGeodesicAloneEqualsTheCli() {
+        ImageRunSettings s = mode_->settings();
+        s.geometry = "spacetime";
+        mode_->setSettings(s);
+        QVERIFY(mode_->run());
+        QVERIFY(waitRun(*mode_));
+        const ImageViews* v = mode_->views();
+        QCOMPARE(v->strip()->rowCount(), 2);
+        QVERIFY(v->strip()->row(1).label.contains("curve points"));
+        QVERIFY(!v->densityPlot()->isVisible() && v->lambdaPlot()->isVisible());
+        const ImageRunResultPtr r = mode_->result();
+        QVERIFY(!r->path && r->spacetime);
+
+        const QString cli = qEnvironmentVariable("GEODESIC_CLI");
+        if (cli.isEmpty()) QSKIP("GEODESIC_CLI is not set");
+        QProcess p;
+        p.start(cli, {"spacetime", "images", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", dir_.filePath("stcli"), "--points",
+                      "5", "--steps", "12", "--seed", QString::number(s.seed)});
+        QVERIFY(p.waitForFinished(300000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        for (int i = 0; i < r->spacetime->means.size(); ++i) {
+            const QImage fromCli(dir_.filePath(QString("stcli/frame_%1.png").arg(i, 3, 10, QChar('0'))));
+            QCOMPARE(r->spacetime->means[i].convertToFormat(QImage::Format_RGB888), fromCli.convertToFormat(QImage::Format_RGB888));
+        }
+
+        // Cancel in the middle of a spacetime solve: the worker stops, the last result stays.
+        s.spacetimeSteps = 400;
+        mode_->setSettings(s);
+        QVERIFY(runFresh(*mode_));
+        QTRY_VERIFY_WITH_TIMEOUT(mode_->views()->numbersText().contains("Spacetime geodesic</b> pair"), 60000);
+        QElapsedTimer t;
+        t.start();
+        mode_->cancel();
+        while (service_->isBusy(ModelService::Slot::ImagePath) && t.elapsed() < 5000) QThread::msleep(1);
+        qInfo("the spacetime solve stopped %lld ms after cancel", t.elapsed());
+        QVERIFY(t.elapsed() < 1000);  // one step's network passes at most
+        QCOMPARE(mode_->result(), r);
+
+        ImageExportRequest e;
+        e.folder = dir_.filePath("stexport");
+        e.gif = true;
+        QSignalSpy done(mode_.get(), &ImageMode::exportFinished);
+        QVERIFY(mode_->exportResult(e));
+        QVERIFY(done.wait(60000));
+        QVERIFY2(done.front().front().toBool(), qPrintable(done.front().at(1).toString()));
+        for (const char* f : {"/frame_004.png", "/noisy/frame_000.png", "/strip.png", "/points.safetensors", "/spacetime.json", "/spacetime.gif"})
+            QVERIFY2(QFile::exists(e.folder + f), f);
+        s.geometry = "density";
+        s.spacetimeSteps = 200;
+        mode_->setSettings(s);
     }
 
     // A text-conditioned model (the tiny Stable Diffusion of the fixtures): each keyframe's caption

@@ -103,8 +103,8 @@ int runImages(const SpacetimeImageCli& c) {
         line.finish();
         control.throwIfCancelled();
         geo::exportSpacetimePath(r, targets, c.images);
-        std::printf("%s: %lld points, energy %.4g ± %.2g, length (edit distance) %.4g, lowest λ %.3g, %d steps (%s), %lld forward and %lld backward passes, %.1f s\n",
-                    c.out.c_str(), static_cast<long long>(r.points.rows()), r.energy, r.energyError, r.length, r.lambdaMin, r.steps, r.stop.c_str(),
+        std::printf("%s: %lld points, energy %.4g ± %.2g, length (edit distance) %.4g ± %.2g, lowest λ %.3g, %d steps (%s), %lld forward and %lld backward passes, %.1f s\n",
+                    c.out.c_str(), static_cast<long long>(r.points.rows()), r.energy, r.energyError, r.length, r.editDistanceError, r.lambdaMin, r.steps, r.stop.c_str(),
                     r.forward, r.backward, r.seconds);
         return 0;
     });
@@ -129,7 +129,7 @@ int runDistance(const SpacetimeImageCli& c) {
                 const at::Tensor two = at::stack({images[static_cast<int64_t>(a)], images[static_cast<int64_t>(b)]});
                 const geo::SpacetimeImagePath r = geo::spacetimeBetweenImages(model, two, o, control);
                 ded[a][b] = ded[b][a] = r.editDistance;
-                pairs.push_back({{"a", c.images[a]}, {"b", c.images[b]}, {"edit_distance", r.editDistance}, {"energy", r.energy}, {"stopped", r.stop},
+                pairs.push_back({{"a", c.images[a]}, {"b", c.images[b]}, {"edit_distance", r.editDistance}, {"edit_distance_standard_error", r.editDistanceError}, {"energy", r.energy}, {"stopped", r.stop},
                                  {"energy_standard_error", r.energyError}, {"lambda_min", r.lambdaMin},
                                  {"evaluations", {{"forward", r.forward}, {"backward", r.backward}}}, {"seconds", r.seconds}});
             }

@@ -70,7 +70,7 @@ struct SpacetimeRunResult {
     QVector<QImage> means, noisy;      // decoded posterior means; curve points DDIM-decoded
     QVector<double> t, lambda;         // per frame: keyframe k at t = k; the curve's log-SNR
     QVector<double> pairDistance;      // DED of each pair
-    double energy = 0, energyError = 0, editDistance = 0, lambdaMin = 0, lambdaEnd = 0;
+    double energy = 0, energyError = 0, editDistance = 0, editDistanceError = 0, lambdaMin = 0, lambdaEnd = 0;
     int steps = 0;
     QString stop;
     long long forward = 0, backward = 0;

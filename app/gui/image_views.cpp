@@ -103,8 +103,8 @@ void ImageViews::setStrip() {
     QVector<widgets::StripRow> rows;
     const QString preview = "\n(preview)";
     if (!densityFrames_.isEmpty()) rows.push_back({"density\ngeodesic" + (densityFinal_ ? QString() : preview), densityFrames_, kPath});
-    if (!spacetimeFrames_.isEmpty()) rows.push_back({"spacetime\ngeodesic x̂₀" + (spacetimeFinal_ ? QString() : preview), spacetimeFrames_, kSpacetime});
-    if (!noisyFrames_.isEmpty() && geometry_ == "spacetime") rows.push_back({"spacetime\ncurve x_t", noisyFrames_, kNoisy});
+    if (!spacetimeFrames_.isEmpty()) rows.push_back({"spacetime\ngeodesic" + (spacetimeFinal_ ? QString() : preview), spacetimeFrames_, kSpacetime});
+    if (!noisyFrames_.isEmpty() && geometry_ == "spacetime") rows.push_back({"spacetime\ncurve points", noisyFrames_, kNoisy});
     if (!slerpFrames_.isEmpty()) rows.push_back({"slerp" + (densityFinal_ ? QString() : preview), slerpFrames_, kBaseline});
     strip_->setRows(rows, keys_);
     // Every row stays in view (the strip scrolls only sideways); room for the scroll bar below.
@@ -330,7 +330,7 @@ QString ImageViews::spacetimeNumbers(const SpacetimeRunResult& st) const {
                          : st.stop == "unhealthy" ? "stopped where the network's second moment stops being trustworthy"
                                                   : "step budget reached";
     QString text = QString("<table cellspacing=3>"
-                           "<tr><td><b>Diffusion Edit Distance</b></td><td><b>%1</b>%2</td></tr>"
+                           "<tr><td><b>Diffusion Edit Distance</b></td><td><b>%1</b> ± %11%2</td></tr>"
                            "<tr><td>Spacetime energy</td><td>%3 ± %4</td></tr>"
                            "<tr><td>Lowest λ</td><td>%5 (keyframes at λ = %6)</td></tr>"
                            "<tr><td>Spacetime solve</td><td>%7 steps: %8</td></tr>"
@@ -340,7 +340,8 @@ QString ImageViews::spacetimeNumbers(const SpacetimeRunResult& st) const {
                        .arg(st.steps)
                        .arg(stop)
                        .arg(st.forward)
-                       .arg(st.backward);
+                       .arg(st.backward)
+                       .arg(num(st.editDistanceError, 2));
     text += "<p style='color:gray'>Fisher–Rao geodesic of p(x₀ | x_t) in spacetime (x_t, λ); its length is the DED. "
             "Frames: decoded posterior means.</p>";
     return text;

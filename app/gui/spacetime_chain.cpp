@@ -111,6 +111,7 @@ SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel
     r.energy = joined->energy;
     r.energyError = joined->energyError;
     r.editDistance = joined->editDistance;
+    r.editDistanceError = joined->editDistanceError;
     r.lambdaMin = joined->lambdaMin;
     r.lambdaEnd = joined->points(0, 0);
     r.steps = joined->steps;

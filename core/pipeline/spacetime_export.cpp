@@ -19,6 +19,7 @@ nlohmann::json spacetimePathJson(const SpacetimeImagePath& r, const std::vector<
             {"energy_standard_error", r.energyError},
             {"length", r.length},
             {"edit_distance", r.editDistance},
+            {"edit_distance_standard_error", r.editDistanceError},
             {"lambda_min", r.lambdaMin},
             {"negative_segments", r.negativeSegments},
             {"steps", r.steps},

@@ -123,6 +123,7 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
     r.energy = solved.energy.energy;
     r.energyError = solved.energyError;
     r.length = r.editDistance = solved.energy.length;
+    r.editDistanceError = solved.lengthError;
     r.negativeSegments = solved.energy.negativeSegments;
     r.lambdaMin = r.points.col(0).minCoeff();
     if (progress) progress({"frames", 0, 1});
@@ -163,6 +164,7 @@ SpacetimeImagePath joinSpacetimePaths(const std::vector<SpacetimeImagePath>& pai
         r.energyError = std::hypot(r.energyError, p.energyError);
         r.length += p.length;
         r.editDistance += p.editDistance;
+        r.editDistanceError = std::hypot(r.editDistanceError, p.editDistanceError);
         r.lambdaMin = std::min(r.lambdaMin, p.lambdaMin);
         r.negativeSegments += p.negativeSegments;
         r.steps += p.steps;

@@ -49,6 +49,7 @@ struct SpacetimeImagePath {
     at::Tensor means;          // [N, 3, S, S] in [−1, 1]: decoded posterior means
     at::Tensor noisy;          // [N, 3, S, S]: the curve points DDIM-decoded
     double energy = 0, energyError = 0, length = 0, editDistance = 0, lambdaMin = 0;
+    double editDistanceError = 0;  // the standard error of the length over the fresh probes
     int negativeSegments = 0;
     int steps = 0;
     std::string stop;          // why the last phase ended: "converged", "unhealthy" (network_bvp.h) or "steps"

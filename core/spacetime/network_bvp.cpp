@@ -43,12 +43,13 @@ NetworkBvpResult solveNetworkSpacetimeBvp(const NetworkPosterior& q, const Eigen
         r.forward += estimates.back().forward;
     }
     r.energy = estimates.front();
-    double mean = 0, length = 0, var = 0;
+    double mean = 0, length = 0, var = 0, lengthVar = 0;
     for (const NetworkEnergy& n : estimates) mean += n.energy / probes, length += n.length / probes;
-    for (const NetworkEnergy& n : estimates) var += (n.energy - mean) * (n.energy - mean);
+    for (const NetworkEnergy& n : estimates) var += (n.energy - mean) * (n.energy - mean), lengthVar += (n.length - length) * (n.length - length);
     r.energy.energy = mean;
     r.energy.length = length;
     r.energyError = probes > 1 ? std::sqrt(var / (probes - 1) / probes) : 0;
+    r.lengthError = probes > 1 ? std::sqrt(lengthVar / (probes - 1) / probes) : 0;
     return r;
 }
 

@@ -26,6 +26,7 @@ struct NetworkBvpResult {
     Eigen::MatrixXd weights;      // spline weights, to warm-start a finer solve
     NetworkEnergy energy;         // re-estimated on the result with `probes` fresh probes (mean), canonical (no clamp)
     double energyError = 0;       // its standard error over those probes
+    double lengthError = 0;       // the length's (energy.length) standard error over them
     int steps = 0;
     bool converged = false;
     bool unhealthy = false;       // stopped: too many segments came out negative (below)
