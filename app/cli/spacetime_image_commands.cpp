@@ -28,7 +28,7 @@ struct SpacetimeImageCli {
     ModelOptions model;
     std::vector<std::string> images;
     std::string out, json, gif, mp4, csv, prompt;
-    int points = 64, coarsePoints = 16, steps = 200, fineSteps = 100, probes = 8;
+    int points = 64, steps = 200, fineSteps = 100, probes = 8;
     double tMin = 0.4, fps = 12;
     uint64_t seed = 0;
 };
@@ -42,14 +42,12 @@ double lambdaOfT(double t) {
 geo::SpacetimeImageOptions optionsOf(const SpacetimeImageCli& c) {
     geo::SpacetimeImageOptions o;
     o.lambdaEnd = lambdaOfT(c.tMin);
-    o.finePoints = c.points;
-    o.coarsePoints = std::min(c.coarsePoints, c.points);
+    if (c.points < 3 || c.points > 1024) throw geo::InputError("--points must lie in 3 … 1024");
+    geo::setCurvePoints(o, c.points, c.fineSteps);
     o.coarseSteps = c.steps;
-    o.fineSteps = c.points > o.coarsePoints ? c.fineSteps : 0;
     o.probes = c.probes;
     o.seed = c.seed;
     o.prompt = c.prompt;
-    if (c.points < 3 || c.points > 1024) throw geo::InputError("--points must lie in 3 … 1024");
     if (c.steps < 0 || c.fineSteps < 0 || c.probes < 1) throw geo::InputError("--steps, --fine-steps must be 0 or more and --probes 1 or more");
     return o;
 }

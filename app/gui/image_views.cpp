@@ -40,7 +40,7 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     numbers_->setWordWrap(true);
     numbers_->setMinimumWidth(260);
-    auto* grid = new QGridLayout(this);
+    auto* grid = grid_ = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     auto* scroll = stripArea_ = new QScrollArea;
     scroll->setWidget(strip_);
@@ -97,6 +97,7 @@ void ImageViews::showGeometry(bool density, bool spacetime) {
     density_->setVisible(density);
     map_->setVisible(density);
     lambda_->setVisible(spacetime);
+    grid_->setColumnStretch(0, density ? 3 : 0);  // alone, λ takes the density plot's room
 }
 
 void ImageViews::setStrip() {

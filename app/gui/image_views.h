@@ -12,6 +12,7 @@
 
 class QLabel;
 class QScrollArea;
+class QGridLayout;
 class QDialog;
 namespace widgets {
 class FrameStrip;
@@ -50,6 +51,7 @@ private:
 
     widgets::FrameStrip* strip_;
     QScrollArea* stripArea_;
+    QGridLayout* grid_;
     widgets::LinePlot *density_, *map_, *lambda_;
     QLabel* numbers_;
     QDialog* viewer_;

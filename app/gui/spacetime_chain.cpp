@@ -38,9 +38,8 @@ SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel
     const auto start = Clock::now();
     const int pairs = static_cast<int>(images.size(0)) - 1;
     geo::SpacetimeImageOptions o;  // λ = 2 at the ends, as published
-    o.coarsePoints = o.finePoints = s.framesPerPair;  // one column per density frame
+    geo::setCurvePoints(o, s.framesPerPair);  // one column per density frame, as `spacetime images --points`
     o.coarseSteps = s.spacetimeSteps;
-    o.fineSteps = 0;
     o.probes = s.spacetimeProbes;
     o.seed = s.seed;
     o.ddimSteps = s.ddimSteps;

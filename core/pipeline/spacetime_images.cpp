@@ -65,6 +65,13 @@ at::Tensor decodedMeans(const NetworkPosterior& q, const Eigen::MatrixXd& points
 
 }  // namespace
 
+void setCurvePoints(SpacetimeImageOptions& o, int points, int fineSteps) {
+    if (points < 3 || points > 1024) throw InputError("a spacetime curve takes 3 … 1024 points, got " + std::to_string(points));
+    o.finePoints = points;
+    o.coarsePoints = std::min(16, points);
+    o.fineSteps = points > o.coarsePoints ? fineSteps : 0;
+}
+
 SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& o,
                                           const SolveControl& control, const std::function<void(const SpacetimeImageProgress&)>& progress) {
     const auto start = std::chrono::steady_clock::now();

@@ -32,6 +32,11 @@ struct SpacetimeImageOptions {
     std::string prompt;        // text models: the one (unguided) condition
 };
 
+// The published schedule ending at `points` points: the solve at min(16, points) first, then, when
+// there are more, warm-started at `points` for at most `fineSteps` steps. The CLI's --points and the
+// image mode's frames per pair both go through here, so they give the same curve.
+void setCurvePoints(SpacetimeImageOptions& o, int points, int fineSteps = 100);
+
 struct SpacetimeImageProgress {
     std::string stage;         // "invert", "coarse", "fine", "frames"
     int done = 0, total = 0;
