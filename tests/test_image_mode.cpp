@@ -293,6 +293,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(mode_->views()->numbersText().contains("Spacetime geodesic</b> pair"), 120000);
         QVERIFY(mode_->isRunning());
         QVERIFY(mode_->views()->strip()->row(0).label.startsWith("density"));  // the finished density geodesic stays in view
+        QVERIFY(mode_->views()->lambdaPlot()->isVisible());                      // λ is drawn while the spacetime solve runs
         QVERIFY(waitRun(*mode_));
         const ImageViews* v = mode_->views();
         QCOMPARE(v->strip()->rowCount(), 3);
@@ -311,6 +312,32 @@ private Q_SLOTS:
         QVERIFY(st.lambdaMin <= st.lambdaEnd && st.editDistance > 0 && st.forward > 0 && st.backward > 0);
         QVERIFY(v->numbersText().contains("Diffusion Edit Distance") && v->numbersText().contains("Density geodesic length"));
         QVERIFY(mode_->statusText().contains("Diffusion Edit Distance"));
+    }
+
+    // A spacetime solve runs on 16 points before the frames per pair (17): its live previews still
+    // fill every column of the strip, each with the nearest curve point, and λ is drawn at the points.
+    void livePreviewsOfFewerPointsFillEveryColumn() {
+        ImageViews views;
+        views.startRun(1, false, "spacetime", 17);
+        ImageSnapshot s;
+        s.stage = "spacetime";
+        s.pairs = 1;
+        s.done = 3;
+        s.total = 201;
+        for (int i = 0; i < 16; ++i) {
+            s.spacetimeLambda << 2 - std::sin(M_PI * i / 15.0);
+            QImage frame(8, 8, QImage::Format_RGB888);
+            frame.fill(QColor(i * 16, 0, 0));
+            s.spacetimeFrames << frame;
+        }
+        views.showSnapshot(s);
+        QCOMPARE(views.strip()->rowCount(), 1);
+        QCOMPARE(views.strip()->row(0).frames.size(), 17);
+        for (int j = 0; j < 17; ++j) {
+            const int nearest = static_cast<int>(std::lround(j * 15.0 / 16.0));
+            QCOMPARE(views.strip()->row(0).frames[j].pixelColor(0, 0).red(), nearest * 16);
+        }
+        QCOMPARE(views.lambdaPlot()->seriesCount(), 1);
     }
 
     // The spacetime geodesic alone: its strip and its curve points, the same frames as

@@ -185,7 +185,7 @@ bool ImageMode::run() {
         r.images.push_back(keyframes_.at(id).image);
         if (service_->current().textConditioned) r.prompts << bar_->prompt(id);
     }
-    views_->startRun(s.extrapolate ? 1 : keyframeCount() - 1, s.extrapolate, s.geometry);
+    views_->startRun(s.extrapolate ? 1 : keyframeCount() - 1, s.extrapolate, s.geometry, s.framesPerPair);
     pending_.reset();
     runClock_.start();
     runId_ = service_->submit(ModelService::Slot::ImagePath, imageRunJob(std::move(r), cache_));  // replaces a run in progress
@@ -246,11 +246,11 @@ void ImageMode::drawPending() {
                                              .arg(s->iteration)
                                              .arg(s->maxIterations)
                                              .arg(s->evaluations)
-                   : s->stage == "spacetime" ? QString("Spacetime geodesic, pair %1/%2 · step %3/%4 · energy %5")
+                   : s->stage == "spacetime" ? QString("Spacetime geodesic, pair %1/%2 · step %3 of at most %4 · energy %5")
                                                    .arg(s->pair + 1)
                                                    .arg(s->pairs)
                                                    .arg(s->done)
-                                                   .arg(s->total)
+                                                   .arg(std::max(0, s->total - 1))
                                                    .arg(s->spacetimeEnergy, 0, 'g', 4)
                                              : QString("%1 %2/%3").arg(s->stage[0].toUpper() + s->stage.mid(1)).arg(s->done).arg(s->total);
     text += QString(" · %1 s").arg(elapsed, 0, 'f', 1);

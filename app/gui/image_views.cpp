@@ -112,8 +112,9 @@ void ImageViews::setStrip() {
     stripArea_->setMinimumHeight(strip_->minimumHeight() + stripArea_->horizontalScrollBar()->sizeHint().height());
 }
 
-void ImageViews::startRun(int pairs, bool extrapolate, const QString& geometry) {
+void ImageViews::startRun(int pairs, bool extrapolate, const QString& geometry, int framesPerPair) {
     extrapolate_ = extrapolate;
+    framesPerPair_ = framesPerPair;
     geometry_ = geometry;
     livePath_ = liveBaseline_ = liveSpacetime_ = QVector<QVector<QImage>>(pairs);
     liveT_ = livePathDensity_ = liveBaselineDensity_ = liveLambda_ = QVector<QVector<double>>(pairs);
@@ -143,7 +144,11 @@ void ImageViews::showSnapshot(const ImageSnapshot& s) {
         drawLive();
     }
     if (!s.mapPath.points.isEmpty()) drawMap(s.mapPath, s.mapBaseline, s.mapControl, {});
-    if (s.densityResult) showResult(*s.densityResult);  // "both": the density geodesic is done
+    if (s.densityResult) {  // "both": the density geodesic is done; the spacetime one starts
+        showResult(*s.densityResult);
+        geometry_ = "both";
+        showGeometry(true, true);
+    }
     if (s.stage == "spacetime") {
         if (s.pair < liveLambda_.size() && !s.spacetimeLambda.isEmpty()) liveLambda_[s.pair] = s.spacetimeLambda;
         if (s.pair < liveSpacetime_.size() && !s.spacetimeFrames.isEmpty()) liveSpacetime_[s.pair] = s.spacetimeFrames, ++spacetimePreviews_;
@@ -218,18 +223,22 @@ void ImageViews::drawLive() {
 }
 
 void ImageViews::drawSpacetimeLive() {
-    int n = 0;
-    for (const auto& l : liveLambda_) n = std::max(n, static_cast<int>(l.size()));
-    if (n < 2) return;
+    // The solve may run on fewer points than there are columns (16 first, then the frames per pair):
+    // each column shows the curve point nearest to it; λ is drawn at the points themselves.
+    const int n = std::max(2, framesPerPair_);
     QVector<QImage> frames;
     QVector<double> t, lambda;
     keys_.clear();
     for (int p = 0; p < liveLambda_.size(); ++p) {
+        const QVector<double>& l = liveLambda_[p];
+        const QVector<QImage>& previews = liveSpacetime_[p];
+        const int m = static_cast<int>(l.size());
         keys_ << frames.size() - (p == 0 ? 0 : 1);
         for (int j = p == 0 ? 0 : 1; j < n; ++j) {
-            frames << liveSpacetime_[p].value(j);
-            if (liveLambda_[p].size() == n) t << p + double(j) / (n - 1), lambda << liveLambda_[p][j];
+            const int nearest = m >= 2 ? static_cast<int>(std::lround(double(j) * (m - 1) / (n - 1))) : 0;
+            frames << (previews.size() == m ? previews.value(nearest) : QImage());
         }
+        for (int i = (p == 0 ? 0 : 1); i < m && m >= 2; ++i) t << p + double(i) / (m - 1), lambda << l[i];
     }
     keys_ << frames.size() - 1;
     spacetimeFrames_ = frames;

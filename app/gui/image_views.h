@@ -25,7 +25,7 @@ public:
     explicit ImageViews(QWidget* parent = nullptr);
     void clear();
     // Empties the live strip for a run of this many pairs in this geometry (density, spacetime, both).
-    void startRun(int pairs, bool extrapolate, const QString& geometry = "density");
+    void startRun(int pairs, bool extrapolate, const QString& geometry = "density", int framesPerPair = 17);
     void showSnapshot(const ImageSnapshot& s);
     void showResult(const ImageRunResult& r);
 
@@ -63,6 +63,7 @@ private:
     QVector<QVector<double>> liveT_, livePathDensity_, liveBaselineDensity_;
     int previewsShown_ = 0, spacetimePreviews_ = 0;
     QString geometry_ = "density";
+    int framesPerPair_ = 17;
     QVector<QVector<QImage>> liveSpacetime_;
     QVector<QVector<double>> liveLambda_;
     // What the strip shows (null images: not there yet); *Final: full decodes rather than previews.
