@@ -416,6 +416,18 @@ private Q_SLOTS:
         QVERIFY(waitRun(*mode_));
         QCOMPARE(mode_->result()->frames.size(), 5);
         QCOMPARE(mode_->result()->frames.front().size(), QSize(64, 64));
+
+        // The spacetime geodesic through the same text model (double backward through its UNet),
+        // conditioned on each pair's first caption.
+        ImageRunSettings st = mode_->settings();
+        st.geometry = "spacetime";
+        st.spacetimeSteps = 2;
+        mode_->setSettings(st);
+        QVERIFY(mode_->run());
+        QVERIFY(waitRun(*mode_));
+        QVERIFY(mode_->result()->spacetime && !mode_->result()->path);
+        QCOMPARE(mode_->result()->spacetime->means.size(), 5);
+        QVERIFY(std::isfinite(mode_->result()->spacetime->editDistance) && mode_->result()->spacetime->backward > 0);
     }
 
     // Closing the window in the middle of a run and of a sample stops both cleanly (the modes cancel

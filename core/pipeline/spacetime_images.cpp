@@ -92,9 +92,20 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
     const Points latents = latentsToPoints(inverted);
     if (!latents.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
     const double lambda = model->schedule().logSnr(r.timestep);
+    // The solve runs in one canonical direction, from the latent that comes first in lexicographic
+    // order, and a swapped request gets the same curve reversed: the optimiser's path is not
+    // mirror-symmetric (spline basis, Adam's per-coordinate steps), so b → a would stop elsewhere than
+    // a → b (9 % apart on two scenes). The DED is a function of the unordered pair.
+    bool reversed = false;
+    for (Eigen::Index c = 0; c < latents.cols(); ++c)
+        if (latents(0, c) != latents(1, c)) {
+            reversed = latents(1, c) < latents(0, c);
+            break;
+        }
     Eigen::VectorXd from(latents.cols() + 1), to(latents.cols() + 1);
-    from << lambda, latents.row(0).transpose();
-    to << lambda, latents.row(1).transpose();
+    from << lambda, latents.row(reversed ? 1 : 0).transpose();
+    to << lambda, latents.row(reversed ? 0 : 1).transpose();
+    auto inRequestOrder = [reversed](const Eigen::MatrixXd& points) -> Eigen::MatrixXd { return reversed ? points.colwise().reverse() : points; };
 
     SpacetimeBvpOptions bvp;
     bvp.nodes = o.nodes;
@@ -116,8 +127,9 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
         solved = solveNetworkSpacetimeBvp(q, from, to, bvp, {o.chunk, o.seed, NetworkEnergyOptions::Clamp::PerCoordinate}, o.probes, control,
                                           [&](const NetworkBvpSnapshot& s) {
             if (!progress) return;
-            const std::function<at::Tensor()> preview = [&] { return decodedMeans(q, *s.points); };
-            progress({name, s.evaluation, steps + 1, s.energy, s.points, &preview});
+            const Eigen::MatrixXd points = inRequestOrder(*s.points);
+            const std::function<at::Tensor()> preview = [&] { return decodedMeans(q, points); };
+            progress({name, s.evaluation, steps + 1, s.energy, &points, &preview});
         });
         r.steps += solved.steps;
         r.forward += solved.forward;
@@ -125,7 +137,7 @@ SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> 
         if (solved.unhealthy) r.stop = "unhealthy";
         else if (r.stop != "unhealthy") r.stop = solved.converged ? "converged" : "steps";
     }
-    r.points = solved.points;
+    r.points = inRequestOrder(solved.points);
     r.latentShape = model->latentShape();
     r.energy = solved.energy.energy;
     r.energyError = solved.energyError;

@@ -5,7 +5,9 @@
 // the schedule's table), the geodesic solved on the network energy (network_bvp.h) at `coarsePoints`
 // and then, warm-started, at `finePoints`, and read out as frames two ways: the posterior mean x̂₀ at
 // every curve point, decoded, and the curve point itself DDIM-decoded from its own noise level (the
-// nearest integer timestep). DED is the curve's length Σ √(Δη·Δμ).
+// nearest integer timestep). DED is the curve's length Σ √(Δη·Δμ). The solve runs in one canonical
+// direction whatever the order of the images (a swapped pair gets the same curve reversed), so the DED
+// is symmetric.
 #include <ATen/core/Tensor.h>
 #include <Eigen/Dense>
 #include <array>
