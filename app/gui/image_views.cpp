@@ -54,7 +54,14 @@ ImageViews::ImageViews(QWidget* parent) : QWidget(parent) {
     middle->addWidget(map_);
     middle->addWidget(lambda_);
     grid->addLayout(middle, 1, 1);
-    grid->addWidget(numbers_, 1, 2);
+    // Both geometries' numbers can outgrow the plots' height: they scroll rather than being cut off.
+    auto* numbersArea = new QScrollArea;
+    numbersArea->setWidget(numbers_);
+    numbersArea->setWidgetResizable(true);
+    numbersArea->setFrameShape(QFrame::NoFrame);
+    numbersArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    numbersArea->setMinimumWidth(280);
+    grid->addWidget(numbersArea, 1, 2);
     grid->setRowStretch(0, 2);
     grid->setRowStretch(1, 3);
     grid->setColumnStretch(0, 3);
