@@ -9,6 +9,9 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMimeData>
 #include <QProcess>
 #include <QSignalSpy>
@@ -390,6 +393,12 @@ private Q_SLOTS:
         QVERIFY2(done.front().front().toBool(), qPrintable(done.front().at(1).toString()));
         for (const char* f : {"/frame_004.png", "/noisy/frame_000.png", "/strip.png", "/points.safetensors", "/spacetime.json", "/spacetime.gif"})
             QVERIFY2(QFile::exists(e.folder + f), f);
+        QFile json(e.folder + "/spacetime.json");
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(json.readAll()).object();
+        QCOMPARE(j["images"].toArray().size(), 2);
+        QVERIFY(j["images"].toArray()[1].toString().endsWith("scene_1.png"));
+        QCOMPARE(j["edit_distance"].toDouble(), r->spacetime->editDistance);
         s.geometry = "density";
         s.spacetimeSteps = 200;
         mode_->setSettings(s);

@@ -276,8 +276,9 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
             }
             densityResult = finish(path, pairs);
         }
-        if (!spacetime) return QVariant::fromValue(densityResult);
         auto result = densityResult ? std::make_shared<ImageRunResult>(*densityResult) : std::make_shared<ImageRunResult>();
+        result->keyframeNames = request.names;
+        if (!spacetime) return QVariant::fromValue(ImageRunResultPtr(result));
         const double before = std::chrono::duration<double>(Clock::now() - start).count();
         const RunShare share = density ? RunShare{0.5, 0.5} : RunShare{0, 1};
         result->spacetime = std::make_shared<SpacetimeRunResult>(
@@ -307,7 +308,11 @@ QStringList exportImageRun(const ImageRunResult& result, const ImageExportReques
     for (const auto* e : {result.path ? &density : nullptr, result.spacetime ? &spacetime : nullptr}) {
         if (!e) continue;
         if (e == &density) geo::exportImagePath(*result.path, *e);
-        else geo::exportSpacetimePath(*result.spacetime->path, *e, {});
+        else {
+            std::vector<std::string> names;
+            for (const QString& n : result.keyframeNames) names.push_back(n.toStdString());
+            geo::exportSpacetimePath(*result.spacetime->path, *e, names);
+        }
         const QString f = QString::fromStdString(e->folder.string());
         written << f + "/frame_*.png" << f + (e == &density ? "/baseline/" : "/noisy/") << f + "/strip.png";
         for (const auto& file : {e->json, e->gif, e->mp4})

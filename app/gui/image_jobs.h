@@ -26,6 +26,7 @@ ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model);
 struct ImageRunRequest {
     std::vector<std::shared_ptr<const geo::RgbImage>> images;  // any size: the job takes their centre squares
     QStringList prompts;                // text models: one per image (empty strings allowed)
+    QStringList names;                  // the keyframes' files (or names), for the exported JSON
     ImageRunSettings settings;
 };
 
@@ -80,6 +81,7 @@ struct SpacetimeRunResult {
 struct ImageRunResult {
     std::shared_ptr<const geo::ImagePath> path;  // the density geodesic, for export (null: not asked for)
     std::shared_ptr<const SpacetimeRunResult> spacetime;  // null: not asked for
+    QStringList keyframeNames;  // of the run's keyframes, in order
     QVector<QImage> frames, baselineFrames;
     QVector<double> t, pathLogDensity, baselineLogDensity;
     QVector<int> keyframes;

@@ -183,6 +183,7 @@ bool ImageMode::run() {
     r.settings = s;
     for (quint64 id : order_) {
         r.images.push_back(keyframes_.at(id).image);
+        r.names << (keyframes_.at(id).path.isEmpty() ? keyframes_.at(id).name : keyframes_.at(id).path);
         if (service_->current().textConditioned) r.prompts << bar_->prompt(id);
     }
     views_->startRun(s.extrapolate ? 1 : keyframeCount() - 1, s.extrapolate, s.geometry, s.framesPerPair);
