@@ -33,7 +33,7 @@ double pairFraction(const geo::SpacetimeImageProgress& p) {
 }  // namespace
 
 SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel>& model, const at::Tensor& images, const QStringList& prompts,
-                                       const ImageRunSettings& s, const geo::SolveControl& control, const ModelService::Reporter& report,
+                                       const ImageRunSettings& s, const geo::SolveControl& control, const ModelService::Reporter& publisher,
                                        RunShare share, double secondsBefore, ImageRunResultPtr first) {
     const auto start = Clock::now();
     const int pairs = static_cast<int>(images.size(0)) - 1;
@@ -49,10 +49,12 @@ SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel
     double previewSeconds = 0;
     int previewedPair = -1;
     std::string lastStage;
+    // One posterior for the whole chain (a text model's: the first keyframe's caption), so that each
+    // keyframe is inverted once and the pairs meet at the same point.
+    o.prompt = model->textConditioned() ? prompts.value(0).toStdString() : std::string();
+    geo::SpacetimeKeyframes keyframes;
     for (int k = 0; k < pairs; ++k) {
-        o.prompt = model->textConditioned() ? prompts.value(k).toStdString() : std::string();
-        const at::Tensor two = at::stack({images[k], images[k + 1]});
-        const geo::SpacetimeImagePath path = geo::spacetimeBetweenImages(model, two, o, control, [&](const geo::SpacetimeImageProgress& p) {
+        const auto report = [&](const geo::SpacetimeImageProgress& p) {
             const auto now = Clock::now();
             auto snap = std::make_shared<ImageSnapshot>();
             snap->stage = "spacetime";
@@ -81,8 +83,10 @@ SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel
             first.reset();
             lastSnapshot = now;
             lastStage = p.stage;
-            report.publish(QVariant::fromValue(ImageSnapshotPtr(snap)));
-        });
+            publisher.publish(QVariant::fromValue(ImageSnapshotPtr(snap)));
+        };
+        if (k == 0) keyframes = geo::invertForSpacetime(model, images, o, control, report);
+        const geo::SpacetimeImagePath path = geo::spacetimeBetweenKeyframes(model, keyframes, k, k + 1, o, control, report);
         // The pair's final frames replace its previews at once.
         auto done = std::make_shared<ImageSnapshot>();
         done->stage = "spacetime";
@@ -94,7 +98,7 @@ SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel
         done->spacetimeLambda = lambdaOf(path.points);
         done->spacetimeEnergy = path.energy;
         done->spacetimeFrames = toQImages(path.means);
-        report.publish(QVariant::fromValue(ImageSnapshotPtr(done)));
+        publisher.publish(QVariant::fromValue(ImageSnapshotPtr(done)));
         pairDistance << path.editDistance;
         solved.push_back(path);
     }

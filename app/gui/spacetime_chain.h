@@ -22,8 +22,9 @@ struct RunShare {
 // Frames [N, 3, S, S] in [−1, 1] as images (image_jobs.cpp).
 QVector<QImage> toQImages(const at::Tensor& frames);
 
-// images: [K, 3, S, S] in [−1, 1] at the model's size; prompts: one per keyframe for text models.
+// images: [K, 3, S, S] in [−1, 1] at the model's size, each inverted once; prompts: one per keyframe for
+// text models, of which the first conditions the whole chain (one posterior, so the pairs meet).
 // `first` goes out with the first snapshot (geometry "both": the finished density result).
 SpacetimeRunResult solveSpacetimeChain(const std::shared_ptr<geo::DiffusionModel>& model, const at::Tensor& images, const QStringList& prompts,
-                                       const ImageRunSettings& settings, const geo::SolveControl& control, const ModelService::Reporter& report,
+                                       const ImageRunSettings& settings, const geo::SolveControl& control, const ModelService::Reporter& publisher,
                                        RunShare share, double secondsBefore, ImageRunResultPtr first);

@@ -72,25 +72,56 @@ void setCurvePoints(SpacetimeImageOptions& o, int points, int fineSteps) {
     o.fineSteps = points > o.coarsePoints ? fineSteps : 0;
 }
 
+namespace {
+
+// The one (unguided) condition of a text model; InputError for a prompt to a model without text.
+at::Tensor contextOf(const DiffusionModel& model, const SpacetimeImageOptions& o) {
+    if (!model.textConditioned() && !o.prompt.empty()) throw InputError(model.describe() + " takes no text prompt");
+    return model.textConditioned() ? model.textEmbedding(o.prompt) : at::Tensor();
+}
+
+}  // namespace
+
+SpacetimeKeyframes invertForSpacetime(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const SpacetimeImageOptions& o,
+                                      const SolveControl& control, const std::function<void(const SpacetimeImageProgress&)>& progress) {
+    if (images.dim() != 4 || images.size(0) < 2) throw InputError("a spacetime geodesic joins two or more images");
+    if (!(o.lambdaEnd > -5 && o.lambdaEnd < 7)) throw InputError("the endpoints' log-SNR must lie in (−5, 7)");
+    const ConditionedEpsilon eps(model, contextOf(*model, o));
+    SpacetimeKeyframes k;
+    k.timestep = gridTimestepNear(model->schedule(), o.lambdaEnd, o.ddimSteps);
+    if (progress) progress({"invert", 0, 1});
+    const at::Tensor clean = model->encode(images);
+    k.latents = latentsToPoints(ddimInvert(eps, model->schedule(), clean, k.timestep, o.ddimSteps, control, [&](int done, int total) {
+        if (progress) progress({"invert", done, total});
+    }));
+    if (!k.latents.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
+    return k;
+}
+
 SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& o,
                                           const SolveControl& control, const std::function<void(const SpacetimeImageProgress&)>& progress) {
     const auto start = std::chrono::steady_clock::now();
     if (images.dim() != 4 || images.size(0) != 2) throw InputError("a spacetime geodesic joins exactly two images");
-    if (!(o.lambdaEnd > -5 && o.lambdaEnd < 7)) throw InputError("the endpoints' log-SNR must lie in (−5, 7)");
+    SpacetimeImagePath r = spacetimeBetweenKeyframes(model, invertForSpacetime(model, images, o, control, progress), 0, 1, o, control, progress);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const DiffusionModel>& model, const SpacetimeKeyframes& keyframes, int first,
+                                             int second, const SpacetimeImageOptions& o, const SolveControl& control,
+                                             const std::function<void(const SpacetimeImageProgress&)>& progress) {
+    const auto start = std::chrono::steady_clock::now();
     if (o.coarsePoints < 3 || o.finePoints < 3 || o.nodes < 2 || o.probes < 1 || o.chunk < 2) throw InputError("invalid spacetime geodesic options");
-    if (!model->textConditioned() && !o.prompt.empty()) throw InputError(model->describe() + " takes no text prompt");
-    const at::Tensor context = model->textConditioned() ? model->textEmbedding(o.prompt) : at::Tensor();
+    const Eigen::Index count = keyframes.latents.rows();
+    if (first < 0 || second < 0 || first >= count || second >= count) throw InputError("no such keyframe to join");
+    const at::Tensor context = contextOf(*model, o);
     const NetworkPosterior q(model, context);
     const ConditionedEpsilon eps(model, context);
     SpacetimeImagePath r;
-    r.timestep = gridTimestepNear(model->schedule(), o.lambdaEnd, o.ddimSteps);
-    if (progress) progress({"invert", 0, 1});
-    const at::Tensor clean = model->encode(images);
-    const at::Tensor inverted = ddimInvert(eps, model->schedule(), clean, r.timestep, o.ddimSteps, control, [&](int done, int total) {
-        if (progress) progress({"invert", done, total});
-    });
-    const Points latents = latentsToPoints(inverted);
-    if (!latents.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
+    r.timestep = keyframes.timestep;
+    Points latents(2, keyframes.latents.cols());
+    latents.row(0) = keyframes.latents.row(first);
+    latents.row(1) = keyframes.latents.row(second);
     const double lambda = model->schedule().logSnr(r.timestep);
     // The solve runs in one canonical direction, from the latent that comes first in lexicographic
     // order, and a swapped request gets the same curve reversed: the optimiser's path is not

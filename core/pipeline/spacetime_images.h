@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "diffusion/diffusion_model.h"
+#include "field/field.h"
 #include "solver/solve_control.h"
 
 namespace geo {
@@ -64,10 +65,26 @@ struct SpacetimeImagePath {
     double seconds = 0;
 };
 
-// images: [2, 3, S, S] in [−1, 1] at the model's size.
+// images: [2, 3, S, S] in [−1, 1] at the model's size: invertForSpacetime, then spacetimeBetweenKeyframes
+// (its seconds include the inversion).
 SpacetimeImagePath spacetimeBetweenImages(std::shared_ptr<const DiffusionModel> model, const at::Tensor& images, const SpacetimeImageOptions& options,
                                           const SolveControl& control = {},
                                           const std::function<void(const SpacetimeImageProgress&)>& progress = {});
+
+// Images [K, 3, S, S] (K ≥ 2) encoded and DDIM-inverted once to the endpoints' grid timestep, so that
+// a chain inverts each keyframe once: rows of `latents`, in the images' order.
+struct SpacetimeKeyframes {
+    Points latents;
+    int timestep = 0;
+};
+SpacetimeKeyframes invertForSpacetime(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const SpacetimeImageOptions& options,
+                                      const SolveControl& control = {},
+                                      const std::function<void(const SpacetimeImageProgress&)>& progress = {});
+// The geodesic from keyframe `first` to keyframe `second` (the solve, the estimates and the frames);
+// `options` as given to the inversion (the same prompt and DDIM grid).
+SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const DiffusionModel>& model, const SpacetimeKeyframes& keyframes, int first,
+                                             int second, const SpacetimeImageOptions& options, const SolveControl& control = {},
+                                             const std::function<void(const SpacetimeImageProgress&)>& progress = {});
 
 // The chain through keyframes 0, 1, … as one path: pair k's curve follows pair k − 1's without its
 // first point (the shared keyframe); energies, lengths, evaluations and seconds add up, λ_min is the
