@@ -9,6 +9,7 @@
 
 #include "cli_values.h"
 #include "common/errors.h"
+#include "image_options.h"
 #include "model_options.h"
 #include "nn/image_tensor.h"
 #include "pipeline/image_path_export.h"
@@ -20,47 +21,10 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-struct ImageOptions {
-    ModelOptions model;
-    std::vector<std::string> images, prompts;
-    std::string out, json, latents, gif, mp4, size, solver, schedule = "linear", negative;
-    bool noEarlySwitch = false, negativeGiven = false, alphaGiven = false, jitterGiven = false, retime = false, loop = false, pingPong = false;
-    double noiseLevel = 0.6, alpha = 0, fps = 12, learningRate = 0.1;
-    int textualInversion = 0;
-    int frames = 17, hold = 0, jitter = 0, iterations = 400, levels = 4, ddimSteps = 50;
-    uint64_t seed = 0;
-    // extrapolate
-    std::string past = "last";
-    double length = 0.25;
-    int extraFrames = 8, stepsPerFrame = 4;
-    bool fromDirection = false;
-};
-
 void addShared(CLI::App* c, ImageOptions& o, bool framesArePairs) {
-    addModelOptions(*c, o.model);
+    addSolveOptions(c, o, framesArePairs);
     c->add_option("images", o.images, "images of any size and format OpenCV reads (centre-cropped and resized to the model's size)")->required();
     c->add_option("--out", o.out, "folder for frame_000.png …, baseline/ and strip.png (created when missing)")->required();
-    c->add_option("--noise-level", o.noiseLevel, "where the path lives, as a fraction of the DDIM grid (0.6 = timestep 581)");
-    c->add_option(framesArePairs ? "--frames" : "--pair-frames", o.frames, "frames per pair of images, both images included (default 17)");
-    c->add_option("--alpha", o.alpha, "score scale α: ∇log p ≈ α·s (default: 0.02 for the shipped model, 0.002 for Stable Diffusion)")
-        ->each([&o](const std::string&) { o.alphaGiven = true; });
-    c->add_option("--solver", o.solver, "implicit (implicit curvature, length-checked steps; default for the shipped model) or published (the reference code's explicit update; default for Stable Diffusion)")
-        ->check(CLI::IsMember({"published", "implicit"}));
-    c->add_option("--iterations", o.iterations, "iteration budget of the bisection schedule (default 400)");
-    c->add_flag("--no-early-switch", o.noEarlySwitch, "published solver: run every level to its iteration threshold");
-    c->add_option("--levels", o.levels, "bisection levels: 1, 3, 7, 15 … control points (default 4)");
-    c->add_option("--lr", o.learningRate, "initial learning rate lr0 (default 0.1)");
-    c->add_option("--schedule", o.schedule, "learning-rate schedule: linear, constant, cosine, polynomial")
-        ->check(CLI::IsMember({"linear", "constant", "cosine", "polynomial"}));
-    c->add_option("--jitter", o.jitter, "timestep jitter ρ of the solver's score (0: none; default 100 for Stable Diffusion, 0 otherwise)")
-        ->each([&o](const std::string&) { o.jitterGiven = true; });
-    c->add_option("--ddim-steps", o.ddimSteps, "steps of the full DDIM grid for inversion and decoding (default 50)");
-    c->add_option("--seed", o.seed, "seed of the score's jitter (the same seed gives the same frames)");
-    c->add_option("--prompt", o.prompts, "text-conditioned models: one prompt for all images, or one per image")->expected(1, -1)->take_all();
-    c->add_option("--negative", o.negative, "negative prompt (default: the published one)")->each([&o](const std::string&) { o.negativeGiven = true; });
-    c->add_option("--textual-inversion", o.textualInversion,
-                  "Stable Diffusion: optimise each image's prompt embedding for STEPS steps first (published: 500; cached on disk)");
-    c->add_flag("--retime", o.retime, "re-time the frames to equal steps of 1 − SSIM (a stand-in for LPIPS)");
     c->add_option("--json", o.json, "JSON file with every number of the path and the baseline");
     c->add_option("--latents", o.latents, "safetensors file: 'path' and 'baseline' latents [frames, C, H, W] at the timestep");
     c->add_option("--gif", o.gif, "animated GIF of the frames");
@@ -99,27 +63,6 @@ geo::ImagePathExport exportOptions(const ImageOptions& o) {
     return e;
 }
 
-geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::DiffusionModel& model) {
-    geo::ImagePipelineOptions p = geo::defaultPipelineOptions(model);
-    p.noiseLevel = o.noiseLevel;
-    p.framesPerPair = o.frames;
-    p.ddimSteps = o.ddimSteps;
-    if (o.alphaGiven) p.solver.alpha = o.alpha;
-    if (o.jitterGiven) p.jitterRange = o.jitter;
-    if (!o.solver.empty()) p.solver.method = geo::parseLatentBvpMethod(o.solver);
-    p.solver.maxIterations = o.iterations;
-    p.solver.earlySwitch = !o.noEarlySwitch;
-    p.solver.levels = o.levels;
-    p.solver.learningRate = o.learningRate;
-    p.solver.schedule = geo::parseLearningRateSchedule(o.schedule);
-    p.seed = o.seed;
-    p.prompts = o.prompts;
-    if (o.negativeGiven) p.negative = o.negative;
-    p.retime = o.retime;
-    p.textualInversionSteps = o.textualInversion;
-    return p;
-}
-
 // What can be checked without the model: counts, ranges, that every image reads and every target can
 // be written. A bad run stops here, before any minutes of work.
 void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
@@ -135,26 +78,6 @@ void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
     for (const std::string& path : o.images) geo::readImageAsSquare(path, 8);  // InputError naming an unreadable file
 }
 
-
-// Progress on standard error (cli::ProgressLine).
-geo::PipelineCallback progressPrinter() {
-    auto out = std::make_shared<cli::ProgressLine>();
-    return [out](const geo::PipelineProgress& p) {
-        std::string line = p.stage;
-        if (p.stage == "solve" && p.solver) {
-            double mean = 0;
-            for (double r : p.solver->residual) mean += r / std::max<size_t>(1, p.solver->residual.size());
-            char buf[200];
-            std::snprintf(buf, sizeof buf, "solve pair %d/%d: level %d, iteration %d/%d, residual %.3f, %lld UNet evaluations", p.pair + 1, p.pairs,
-                          p.solver->level, p.done, p.total, mean, p.solver->evaluations);
-            line = buf;
-        } else if (p.total > 0) {
-            line += " " + std::to_string(p.done) + "/" + std::to_string(p.total);
-        }
-        out->show(line, p.stage + std::to_string(p.pair), p.done, p.total);
-        if (p.stage == "measure") out->finish();
-    };
-}
 
 void printSummary(const geo::ImagePath& r, const ImageOptions& o) {
     for (const std::string& w : r.warnings) std::fprintf(stderr, "geodesic-cli: note: %s\n", w.c_str());

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "analysis_commands.h"
+#include "batch_commands.h"
 #include "common/errors.h"
 #include "image_commands.h"
 #include "model_commands.h"
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
     cli::addModelCommands(app, run);
     cli::addSdCommands(app, run);
     cli::addImageCommands(app, run);
+    cli::addAnalysisCommands(app, run);
+    cli::addBatchCommands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -22,6 +22,7 @@ struct SceneOptions {
     std::string out;
     bool video = false;
     int frames = 16;
+    int pairs = 0;
     int size = 64;
     std::string style = "generator";
 };
@@ -32,7 +33,33 @@ std::string numbered(const char* prefix, int i, int digits) {
     return buf;
 }
 
+// A benchmark set: pair i is the first and the last frame of video seed + i (one object moved along a
+// line on the floor), listed in pairs.csv for `batch`.
+int runScenePairs(const SceneOptions& o) {
+    geo::ensureFolder(o.out);
+    std::string csv = "a,b,name\n";
+    nlohmann::json index = nlohmann::json::array();
+    cli::ProgressLine progress;
+    for (int i = 0; i < o.pairs; ++i) {
+        const uint64_t seed = o.seed + static_cast<uint64_t>(i);
+        const std::string name = numbered("pair_", i, 4);
+        const auto frames = geo::renderSceneVideo(seed, std::max(2, o.frames), o.size);
+        geo::writePng(std::filesystem::path(o.out) / (name + "_a.png"), frames.front());
+        geo::writePng(std::filesystem::path(o.out) / (name + "_b.png"), frames.back());
+        csv += name + "_a.png," + name + "_b.png," + name + "\n";
+        index.push_back({{"name", name}, {"seed", seed}, {"objects", geo::describeScene(geo::randomScene(seed))}});
+        progress.show("pairs: " + std::to_string(i + 1) + "/" + std::to_string(o.pairs), "pairs", i + 1, o.pairs);
+    }
+    progress.finish();
+    geo::writeFileAtomically(std::filesystem::path(o.out) / "pairs.csv", csv);
+    geo::writeFileAtomically(std::filesystem::path(o.out) / "scenes.json", index.dump(2) + "\n");
+    return 0;
+}
+
 int runScenes(const SceneOptions& o) {
+    if (o.pairs < 0) throw geo::InputError("--pairs must be 0 or more");
+    if (o.pairs > 0 && (o.video || o.style != "generator")) throw geo::InputError("--pairs renders the generator's scenes as pairs; it takes no --video or --style");
+    if (o.pairs > 0) return runScenePairs(o);
     if (o.count < 1) throw geo::InputError("--count must be at least 1");
     if (o.video && o.style != "generator") throw geo::InputError("--video renders the generator's scenes only");
     geo::ensureFolder(o.out);
@@ -74,6 +101,7 @@ void addSceneCommands(CLI::App& app, std::function<int()>& run) {
     s->add_option("--out", o->out, "output folder (created when missing)")->required();
     s->add_flag("--video", o->video, "write a folder of frames per scene, one object moving");
     s->add_option("--frames", o->frames, "frames per video");
+    s->add_option("--pairs", o->pairs, "write N pairs (first and last frame of a video: one object moved) and pairs.csv, the benchmark set of `batch`");
     s->add_option("--size", o->size, "image side in pixels");
     s->add_option("--style", o->style,
                   "generator (the training world), random-world (floors, walls, lights and cameras varied), painted (another renderer)")

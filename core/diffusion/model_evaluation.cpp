@@ -12,14 +12,10 @@
 
 namespace geo {
 
-namespace {
-
-FeatureMatrix features(const DiffusionModel& model, const at::Tensor& images) {
+FeatureMatrix latentFeatures(const DiffusionModel& model, const at::Tensor& images) {
     const at::Tensor z = model.encode(images).reshape({images.size(0), -1}).to(at::kDouble).contiguous();
     return Eigen::Map<const FeatureMatrix>(z.data_ptr<double>(), z.size(0), z.size(1));
 }
-
-}  // namespace
 
 ModelEvaluation evaluateSceneModel(const DiffusionModel& model, int count, uint64_t seed, int roundTripImages, double noiseLevel,
                                    const std::function<void(const std::string&)>& progress, const SolveControl& control) {
@@ -33,14 +29,14 @@ ModelEvaluation evaluateSceneModel(const DiffusionModel& model, int count, uint6
     say("rendering held-out scenes");
     const at::Tensor heldOutA = renderSceneTensor(kHeldOutSeeds, count);
     const at::Tensor heldOutB = renderSceneTensor(kHeldOutSeeds + static_cast<uint64_t>(count), count);
-    const FeatureMatrix a = features(model, heldOutA);
-    e.heldOut = frechetDistance(features(model, heldOutB), a);
+    const FeatureMatrix a = latentFeatures(model, heldOutA);
+    e.heldOut = frechetDistance(latentFeatures(model, heldOutB), a);
 
     say("decoding noise");
-    e.decodedNoise = frechetDistance(features(model, model.decode(gaussianLatents(model, count, seed + 1))), a);
+    e.decodedNoise = frechetDistance(latentFeatures(model, model.decode(gaussianLatents(model, count, seed + 1))), a);
 
     say("sampling");
-    e.samples = frechetDistance(features(model, model.decode(sampleLatents(model, count, seed, 50, control, [&](int done, int total) {
+    e.samples = frechetDistance(latentFeatures(model, model.decode(sampleLatents(model, count, seed, 50, control, [&](int done, int total) {
                                     say("sampling: DDIM step " + std::to_string(done) + "/" + std::to_string(total));
                                 }))), a);
 

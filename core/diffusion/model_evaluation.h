@@ -5,10 +5,14 @@
 #include <functional>
 #include <string>
 
+#include "diagnostics/frechet_distance.h"
 #include "diffusion/diffusion_model.h"
 #include "solver/solve_control.h"
 
 namespace geo {
+
+// The features every Fréchet distance here uses: the images' scaled, flattened latents, one row each.
+FeatureMatrix latentFeatures(const DiffusionModel& model, const at::Tensor& images);
 
 struct ModelEvaluation {
     int count = 0;              // images per set
