@@ -20,8 +20,9 @@ double ssim(const RgbImage& a, const RgbImage& b) {
     };
     const cv::Mat mx = blur(x), my = blur(y);
     const cv::Mat sxx = blur(x.mul(x)) - mx.mul(mx), syy = blur(y.mul(y)) - my.mul(my), sxy = blur(x.mul(y)) - mx.mul(my);
-    cv::Mat num = (2 * mx.mul(my) + c1).mul(2 * sxy + c2);
-    cv::Mat den = (mx.mul(mx) + my.mul(my) + c1).mul(sxx + syy + c2);
+    // Scalar::all: a bare double added to a 3-channel matrix reaches the first channel only.
+    cv::Mat num = (2 * mx.mul(my) + cv::Scalar::all(c1)).mul(2 * sxy + cv::Scalar::all(c2));
+    cv::Mat den = (mx.mul(mx) + my.mul(my) + cv::Scalar::all(c1)).mul(sxx + syy + cv::Scalar::all(c2));
     cv::Mat map;
     cv::divide(num, den, map);
     const cv::Scalar m = cv::mean(map);
