@@ -42,8 +42,8 @@ VideoAnalysisSummary summariseVideoAnalysis(const std::vector<AnalysedPath>& pat
     if (optimised) {
         s.residualVideoOverOptimised = over(v, optimised->terms.meanResidual);
         s.lengthExcessPercent = 100 * std::expm1(video->terms.logLength - optimised->terms.logLength);
-        verdict << "The video's mean residual is " << s.residualVideoOverOptimised << "x the optimised path's and it is " << s.lengthExcessPercent
-                << " % longer";
+        verdict << "The video's mean residual is " << s.residualVideoOverOptimised << "x the optimised path's and it is "
+                << std::abs(s.lengthExcessPercent) << (s.lengthExcessPercent >= 0 ? " % longer" : " % shorter");
     }
     if (std::isfinite(leastPerturbed)) {
         s.residualPerturbedOverVideo = over(leastPerturbed, v);
