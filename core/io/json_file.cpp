@@ -1,11 +1,14 @@
 #include "io/json_file.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "common/errors.h"
 
 namespace geo {
+
+nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 using nlohmann::json;
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/errors.h"
+#include "io/json_file.h"
 #include "pipeline/image_path_export.h"
 #include "render/line_plot.h"
 
@@ -10,7 +11,6 @@ namespace geo {
 
 namespace {
 
-nlohmann::json finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json stepsJson(const StepStatistics& s) {
     return {{"distance", s.distance},
@@ -35,7 +35,7 @@ nlohmann::json frameTermsJson(const FrameTerms& f) {
             {"residual_ratio", f.ratio},
             {"angle_degrees", f.angle},
             {"log_density", f.logDensity},
-            {"log_length", finite(f.logLength)},
+            {"log_length", finiteOrNull(f.logLength)},
             {"mean_term1", f.meanTerm1},
             {"mean_term2", f.meanTerm2},
             {"mean_residual", f.meanResidual},
@@ -61,11 +61,11 @@ nlohmann::json videoAnalysisJson(const VideoAnalysis& a) {
             {"paths", paths},
             {"optimisation", {{"iterations", a.iterations}, {"stopped_by_rule", a.stoppedByRule}, {"rule", "2 * mean|term1| < mean|term2|"}, {"rule_first_held_at", a.ruleFirstHeld},
                               {"mean_residual_ratio_history", a.optimisationRatioHistory}}},
-            {"summary", {{"residual_video_over_optimised", finite(s.residualVideoOverOptimised)},
-                         {"length_excess_percent", finite(s.lengthExcessPercent)},
-                         {"residual_least_perturbed_over_video", finite(s.residualPerturbedOverVideo)},
-                         {"residual_smoothed_over_video", finite(s.residualSmoothedOverVideo)},
-                         {"residual_slerp_over_video", finite(s.residualSlerpOverVideo)},
+            {"summary", {{"residual_video_over_optimised", finiteOrNull(s.residualVideoOverOptimised)},
+                         {"length_excess_percent", finiteOrNull(s.lengthExcessPercent)},
+                         {"residual_least_perturbed_over_video", finiteOrNull(s.residualPerturbedOverVideo)},
+                         {"residual_smoothed_over_video", finiteOrNull(s.residualSmoothedOverVideo)},
+                         {"residual_slerp_over_video", finiteOrNull(s.residualSlerpOverVideo)},
                          {"video_beats_perturbations", s.videoBeatsPerturbations},
                          {"verdict", s.verdict}}},
             {"notes", {"term1 = P_V(s), term2 = P_V(A)/(alpha |V|^2), residual = |term1 + term2| in score units (density-geodesics.md 2.8); "
@@ -86,14 +86,14 @@ nlohmann::json sequenceMeasuresJson(const SequenceMeasures& m) {
         j["alpha"] = m.alpha;
     }
     if (m.densityMeasured)
-        j["density"] = {{"log_length", finite(m.logLength)},
-                        {"lowest_log_density_below_ends", finite(m.lowestLogDensity)},
+        j["density"] = {{"log_length", finiteOrNull(m.logLength)},
+                        {"lowest_log_density_below_ends", finiteOrNull(m.lowestLogDensity)},
                         {"mean_residual_ratio", m.meanResidualRatio},
                         {"mean_residual", m.meanResidual},
                         {"path", frameTermsJson(m.path)},
                         {"note", "the frames DDIM-inverted to the noise level as a video is; log densities of exp(alpha log p), relative"}};
     if (m.withModel) {
-        j["latent_frechet_distance"] = {{"value", finite(m.latentFrechet)},
+        j["latent_frechet_distance"] = {{"value", finiteOrNull(m.latentFrechet)},
                                         {"frames", m.frechetFrames},
                                         {"keyframes", m.frechetKeyframes},
                                         {"note", "between the in-between frames and the keyframes, in the autoencoder's scaled latents; a stand-in for FID, "

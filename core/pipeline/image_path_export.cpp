@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "io/json_file.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 
@@ -21,8 +22,6 @@ std::string frameFileName(int index) {
 }
 
 namespace {
-
-nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 // `folder`: the export's own folder, which is created if needed (checked by the caller).
 void checkParent(const fs::path& file, const char* what, const fs::path& folder) {

@@ -5,6 +5,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "io/json_file.h"
 #include "io/image_io.h"
 #include "nn/image_tensor.h"
 #include "pipeline/analysis_export.h"
@@ -21,14 +22,13 @@ bool pairFinished(const fs::path& folder) { return fs::is_regular_file(folder / 
 
 namespace {
 
-nlohmann::json finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 // The numbers a report compares, for one sequence.
 nlohmann::json reportNumbers(const PathNumbers& n, const SequenceMeasures& m) {
-    nlohmann::json j{{"log_length", finite(n.logLength)},
-                     {"lowest_log_density", finite(*std::min_element(n.logDensity.begin(), n.logDensity.end()))},
-                     {"residual", finite(n.residualMean)},
-                     {"latent_frechet", finite(m.latentFrechet)}};
+    nlohmann::json j{{"log_length", finiteOrNull(n.logLength)},
+                     {"lowest_log_density", finiteOrNull(*std::min_element(n.logDensity.begin(), n.logDensity.end()))},
+                     {"residual", finiteOrNull(n.residualMean)},
+                     {"latent_frechet", finiteOrNull(m.latentFrechet)}};
     for (const StepStatistics& s : m.steps) {
         const std::string key = s.distance == "pixel RMS" ? "pixel" : s.distance == "1 - SSIM" ? "ssim" : "latent";
         j[key + "_sum"] = s.sum;

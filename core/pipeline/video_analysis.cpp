@@ -120,8 +120,6 @@ VideoAnalysis analyseVideo(std::shared_ptr<const DiffusionModel> model, const at
         a.paths.push_back(paths[i].first);
     }
     a.summary = summariseVideoAnalysis(a.paths);
-    a.videoLatents = pipeline::rowsToLatents(k.points, *model);
-    a.optimisedLatents = pipeline::rowsToLatents(optimised.frames, *model);
     if (options.decode) {
         std::vector<pipeline::FrameSource> sources;
         for (double ti : t) sources.push_back({0, ti});

@@ -54,7 +54,6 @@ struct VideoAnalysis {
     std::vector<double> optimisationRatioHistory;
     at::Tensor video;                        // [N, 3, S, S] in [−1, 1]: the input frames
     at::Tensor optimisedFrames;              // decoded, same shape; undefined without decode
-    at::Tensor videoLatents, optimisedLatents;  // [N, C, H, W] at τ*
     VideoAnalysisSummary summary;
     long long unetEvaluations = 0;
     double seconds = 0;
