@@ -79,7 +79,7 @@ int runVideoAnalysis(const AnalysisOptions& o) {
     const geo::VideoAnalysis a = geo::analyseVideo(model, geo::imagesToTensor(seq.frames), va, {}, progressPrinter());
     emitJson(geo::videoAnalysisJson(a), o.json);
     if (!o.plot.empty()) geo::writeResidualPlot(a, o.plot);
-    if (va.decode) geo::exportVideoAnalysisFrames(a, o.out);
+    if (va.decode) geo::exportVideoAnalysis(a, o.out);
     std::printf("%s: %zu frames at timestep %d, alpha %g; %d optimisation iterations (%s), %lld UNet evaluations, %.1f s\n", o.input.c_str(),
                 seq.frames.size(), a.timestep, a.alpha, a.iterations, a.stoppedByRule ? "stopped by the rule" : "budget spent",
                 a.unetEvaluations, a.seconds);

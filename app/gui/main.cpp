@@ -9,6 +9,7 @@
 #include "main_window.h"
 #include "model_panel.h"
 #include "toy_mode.h"
+#include "video_mode.h"
 
 namespace {
 
@@ -29,6 +30,30 @@ void screenshotWhenSettled(MainWindow& w, const QString& file, std::function<boo
         QApplication::exit(image.save(file, "PNG") ? 0 : 1);
     });
     poll->start(50);
+}
+
+// --video: open it; with run, analyse it once the model is there and the frames are read; then export.
+void scriptVideo(MainWindow& w, const QString& path, bool run, const QString& folder, std::shared_ptr<bool> scriptDone) {
+    VideoMode* mode = w.video();
+    w.showMode(mode);
+    *scriptDone = false;
+    QObject::connect(mode, &VideoMode::videoOpened, &w, [mode, run, scriptDone](bool ok, const QString& message) {
+        if (!ok) {
+            qCritical("%s", qPrintable(message));
+            return QApplication::exit(2);
+        }
+        if (!run || !mode->run()) *scriptDone = true;
+    });
+    QObject::connect(mode, &VideoMode::runFinished, &w, [mode, folder, scriptDone](bool completed) {
+        if (!completed || folder.isEmpty() || !mode->exportResult(folder)) *scriptDone = true;
+    });
+    QObject::connect(mode, &VideoMode::exportFinished, &w, [scriptDone](bool ok, const QString& message) {
+        if (!ok) qCritical("%s", qPrintable(message));
+        else qInfo("%s", qPrintable(message));
+        *scriptDone = true;
+    });
+    if (path == "scene") mode->openSceneVideo(1000000000ULL);
+    else mode->openVideo(path);
 }
 
 }  // namespace
@@ -53,10 +78,11 @@ int main(int argc, char** argv) {
     QCommandLineOption prompt("prompt", "Prompt of a text-conditioned model (the model panel's sample).", "text");
     QCommandLineOption sample("sample", "Draw one sample in the model panel once the model is loaded.");
     QCommandLineOption images("images", "Open the image mode with the images given as arguments (two or more) as keyframes.");
-    QCommandLineOption run("run", "With --images: interpolate them once the model is loaded.");
-    QCommandLineOption exportDir("export", "With --run: export the finished path (frames, strip, GIF, JSON) into this folder.", "folder");
+    QCommandLineOption video("video", "Open the video mode on this video file, folder of frames or path JSON (\"scene\": a generated scene video).", "path");
+    QCommandLineOption run("run", "With --images: interpolate them once the model is loaded; with --video: analyse it.");
+    QCommandLineOption exportDir("export", "With --run: export the finished path or analysis (frames, strip, GIF or plot, JSON) into this folder.", "folder");
     QCommandLineOption geometry("geometry", "With --images: density (default), spacetime or both.", "geometry", "density");
-    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, run, exportDir, geometry});
+    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, video, run, exportDir, geometry});
     args.addPositionalArgument("images", "Keyframe images, with --images.", "[IMAGE ...]");
     args.process(app);
 
@@ -67,8 +93,8 @@ int main(int argc, char** argv) {
         qCritical("unknown metric \"%s\" (known: density, spacetime, euclidean)", qPrintable(args.value(metric)));
         return 2;
     }
-    if ((args.isSet(run) || args.isSet(exportDir)) && !args.isSet(images)) {
-        qCritical("--run and --export need --images");
+    if ((args.isSet(run) || args.isSet(exportDir)) && args.isSet(images) == args.isSet(video)) {
+        qCritical("--run and --export need either --images or --video");
         return 2;
     }
     toy->setMetric(ToyMode::Metric(metrics.indexOf(args.value(metric))));
@@ -91,7 +117,7 @@ int main(int argc, char** argv) {
     auto scriptDone = std::make_shared<bool>(true);
     if (args.isSet(model)) {
         const QString path = args.value(model) == "shipped" ? QString() : args.value(model);
-        if (!args.isSet(images)) w.showModelPanel();
+        if (!args.isSet(images) && !args.isSet(video)) w.showModelPanel();
         if (args.isSet(prompt)) w.modelPanel()->setPrompt(args.value(prompt));
         w.modelPanel()->loadModel(path, args.value(device), args.value(dtype));
         if (args.isSet(sample)) {
@@ -151,6 +177,7 @@ int main(int argc, char** argv) {
             });
         }
     }
+    if (args.isSet(video)) scriptVideo(w, args.value(video), args.isSet(run), args.value(exportDir), scriptDone);
     w.show();
     if (args.isSet(shot)) screenshotWhenSettled(w, args.value(shot), [scriptDone] { return *scriptDone; });
     return app.exec();

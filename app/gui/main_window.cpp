@@ -9,15 +9,17 @@
 #include "image_mode.h"
 #include "model_panel.h"
 #include "toy_mode.h"
+#include "video_mode.h"
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), service_(std::make_unique<ModelService>()) {
     setWindowTitle("Geodesic Explorer");
     toy_ = new ToyMode;
     images_ = new ImageMode(service_.get());
+    video_ = new VideoMode(service_.get());
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
     // Images first: what the program exists for. It loads the model when first shown.
-    for (Mode* m : {static_cast<Mode*>(images_), static_cast<Mode*>(toy_)}) {
+    for (Mode* m : {static_cast<Mode*>(images_), static_cast<Mode*>(video_), static_cast<Mode*>(toy_)}) {
         tabs_->addTab(m, m->title());
         undo_.addStack(m->undoStack());
     }

@@ -1,6 +1,6 @@
 #pragma once
 // The explorer's window: a host of modes (toy densities with the density, spacetime and Euclidean
-// metrics; images through a diffusion model), each on its own tab with its own controls and undo
+// metrics; images through a diffusion model; is a video a geodesic), each on its own tab with its own controls and undo
 // history, and the one ModelService they share with the model panel.
 #include <QMainWindow>
 #include <QUndoGroup>
@@ -14,6 +14,7 @@ class ModelPanel;
 class QDockWidget;
 class QTabWidget;
 class ToyMode;
+class VideoMode;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -23,6 +24,7 @@ public:
 
     ToyMode* toy() const { return toy_; }
     ImageMode* images() const { return images_; }
+    VideoMode* video() const { return video_; }
     ModelService* modelService() const { return service_.get(); }
     ModelPanel* modelPanel() const { return modelPanel_; }
     void showModelPanel();
@@ -39,6 +41,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     ToyMode* toy_ = nullptr;
     ImageMode* images_ = nullptr;
+    VideoMode* video_ = nullptr;
     QUndoGroup undo_;
     QMenu* file_ = nullptr;
     ModelPanel* modelPanel_ = nullptr;

@@ -5,7 +5,14 @@
 
 #include "common/errors.h"
 
-QString ModelService::slotName(Slot s) { return s == Slot::Sample ? "sample" : "image path"; }
+QString ModelService::slotName(Slot s) {
+    switch (s) {
+        case Slot::Sample: return "sample";
+        case Slot::ImagePath: return "image path";
+        case Slot::VideoAnalysis: return "video analysis";
+    }
+    return {};
+}
 
 void ModelService::Reporter::progress(const QString& what, int done, int total) const {
     Q_EMIT service_->jobProgress(slot_, id_, what, done, total);
@@ -39,7 +46,7 @@ ModelService::~ModelService() {
 
 void ModelService::load(const QString& path, const QString& device, const QString& dtype) {
     QStringList stopped;
-    for (Slot s : {Slot::Sample, Slot::ImagePath})
+    for (Slot s : {Slot::Sample, Slot::ImagePath, Slot::VideoAnalysis})
         if (worker(s).runner->cancel()) stopped << "the running " + slotName(s);
     quint64 request;
     {

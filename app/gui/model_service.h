@@ -1,5 +1,5 @@
 #pragma once
-// The loaded diffusion model, at window level: the model panel and the image mode both use it.
+// The loaded diffusion model, at window level: the model panel, the image mode and the video mode use it.
 // Each kind of long job has its own slot (its own thread, latest request first), so a sample never
 // cancels an interpolation. A load cancels the jobs running on the old model and says so
 // (jobsCancelled); jobs submitted while it loads wait for it and run on the new model. Jobs report
@@ -20,7 +20,7 @@
 class ModelService : public QObject {
     Q_OBJECT
 public:
-    enum class Slot { Sample, ImagePath };
+    enum class Slot { Sample, ImagePath, VideoAnalysis };
     static QString slotName(Slot s);
 
     // What a running job may tell the GUI thread; safe to call from the job's thread.
@@ -70,8 +70,8 @@ private:
         QThread thread;
         LatestJobRunner* runner = nullptr;
     };
-    std::array<Worker, 3> workers_;  // the two job slots, then loading
-    Worker& loader() { return workers_[2]; }
+    std::array<Worker, 4> workers_;  // the three job slots, then loading
+    Worker& loader() { return workers_[3]; }
     Worker& worker(Slot s) { return workers_[static_cast<size_t>(s)]; }
     const Worker& worker(Slot s) const { return workers_[static_cast<size_t>(s)]; }
 

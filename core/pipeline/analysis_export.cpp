@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/atomic_file.h"
 #include "common/errors.h"
 #include "io/json_file.h"
 #include "pipeline/image_path_export.h"
@@ -125,10 +126,21 @@ void writeResidualPlot(const VideoAnalysis& a, const std::filesystem::path& png)
                   "t", "log10 |r|", series);
 }
 
-void exportVideoAnalysisFrames(const VideoAnalysis& a, const std::filesystem::path& folder) {
-    if (!a.optimisedFrames.defined()) throw InputError("the analysis was run without decoding the optimised path");
+void exportVideoAnalysis(const VideoAnalysis& a, const std::filesystem::path& folder, const std::filesystem::path& json,
+                         const std::filesystem::path& plot) {
+    checkExportTargets({folder});
+    checkOutputFile(json, "the analysis JSON", folder);
+    checkOutputFile(plot, "the residual plot", folder);
     writeStaged(folder, [&](const std::filesystem::path& stage, StagedMoves& moves) {
-        stageFrameRows(stage, folder, framesOf(a.video), "optimised", framesOf(a.optimisedFrames), moves);
+        if (a.optimisedFrames.defined()) stageFrameRows(stage, folder, framesOf(a.video), "optimised", framesOf(a.optimisedFrames), moves);
+        if (!json.empty()) {
+            writeFileAtomically(stage / "analysis.json", videoAnalysisJson(a).dump(2) + "\n");
+            moves.emplace_back(stage / "analysis.json", json);
+        }
+        if (!plot.empty()) {
+            writeResidualPlot(a, stage / "residual.png");
+            moves.emplace_back(stage / "residual.png", plot);
+        }
     });
 }
 

@@ -18,7 +18,9 @@ nlohmann::json sequenceMeasuresJson(const SequenceMeasures& measures);
 void writeResidualPlot(const VideoAnalysis& analysis, const std::filesystem::path& png);
 
 // folder/frame_000.png … (the video as the model saw it), folder/optimised/frame_000.png … and
-// folder/strip.png (video above optimised); nothing is left behind when a file cannot be written.
-void exportVideoAnalysisFrames(const VideoAnalysis& analysis, const std::filesystem::path& folder);
+// folder/strip.png (video above optimised) when the optimised path was decoded, and the JSON and the
+// residual plot where asked (empty: not written); all or nothing, as every export.
+void exportVideoAnalysis(const VideoAnalysis& analysis, const std::filesystem::path& folder, const std::filesystem::path& json = {},
+                         const std::filesystem::path& plot = {});
 
 }  // namespace geo

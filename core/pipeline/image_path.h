@@ -12,6 +12,8 @@
 
 namespace geo {
 
+struct FramePathSnapshot;
+
 struct PathNumbers {
     std::vector<double> logDensity;  // per frame, relative to the first keyframe (α · tangential score, trapezoid)
     double logLength = 0;            // log ∫ |γ'| exp(−log p̃) ds over the frames
@@ -55,14 +57,16 @@ struct PathPreview {
 using PreviewFunction = std::function<PathPreview(const std::vector<double>& t, bool baseline)>;
 
 // Progress of a pipeline run: the stage ("encode", "invert", "solve", "shoot", "decode", "retime",
-// "measure"), the pair of keyframes being solved, the stage's own count, and during "solve" the
-// solver's snapshot of this iteration and a way to preview it.
+// "measure", and a video analysis's "optimise"), the pair of keyframes being solved, the stage's own
+// count, during "solve" the solver's snapshot of this iteration and a way to preview it, and during
+// "optimise" the frame path's snapshot.
 struct PipelineProgress {
     std::string stage;
     int pair = 0, pairs = 1;
     int done = 0, total = 0;
     const LatentBvpSnapshot* solver = nullptr;
     const PreviewFunction* preview = nullptr;
+    const FramePathSnapshot* framePath = nullptr;
 };
 using PipelineCallback = std::function<void(const PipelineProgress&)>;
 

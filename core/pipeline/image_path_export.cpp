@@ -35,7 +35,7 @@ void checkParent(const fs::path& file, const char* what, const fs::path& folder)
 
 }  // namespace
 
-void checkOutputFile(const fs::path& file, const std::string& what) { checkParent(file, what.c_str(), fs::path()); }
+void checkOutputFile(const fs::path& file, const std::string& what, const fs::path& exportFolder) { checkParent(file, what.c_str(), exportFolder); }
 
 namespace {
 

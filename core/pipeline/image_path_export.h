@@ -25,8 +25,9 @@ std::string frameFileName(int index);  // "frame_000.png"
 nlohmann::json imagePathJson(const ImagePath& path);
 // Checks that every target can be written before any work is done; InputError naming the one that cannot.
 void checkExportTargets(const ImagePathExport& e);
-// One output file: its folder exists and is writable and it is not a folder; InputError naming it.
-void checkOutputFile(const std::filesystem::path& file, const std::string& what);
+// One output file: its folder exists and is writable and it is not a folder; InputError naming it. A
+// file directly inside exportFolder passes while that folder does not exist yet (the export makes it).
+void checkOutputFile(const std::filesystem::path& file, const std::string& what, const std::filesystem::path& exportFolder = {});
 void exportImagePath(const ImagePath& path, const ImagePathExport& e);
 
 // Files written by `write` into a staging folder inside `folder` (created when missing) and moved to

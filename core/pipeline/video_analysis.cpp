@@ -92,7 +92,7 @@ VideoAnalysis analyseVideo(std::shared_ptr<const DiffusionModel> model, const at
     fo.radius = k.radius;
     fo.seed = po.seed;
     const FramePathResult optimised = optimiseFramePath(score, k.points, fo, control, [&](const FramePathSnapshot& s) {
-        if (progress) progress({"optimise", 0, 1, s.iteration, fo.iterations, nullptr, nullptr});
+        if (progress) progress({"optimise", 0, 1, s.iteration, fo.iterations, nullptr, nullptr, &s});
     });
     a.iterations = optimised.iterations;
     a.stoppedByRule = optimised.stoppedByRule;

@@ -12,6 +12,11 @@ LinePlot::LinePlot(QWidget* parent) : QCustomPlot(parent) {
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
 }
 
+void LinePlot::setLegendColumns(int columns) {
+    legend->setWrap(std::max(1, columns));
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+}
+
 void LinePlot::setAxisLabels(const QString& x, const QString& y) {
     xAxis->setLabel(x);
     yAxis->setLabel(y);
