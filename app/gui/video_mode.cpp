@@ -142,8 +142,10 @@ void VideoMode::buildUi() {
 
 QWidget* VideoMode::buildOptions() {
     auto* box = new QWidget;
-    box->setMaximumWidth(300);
-    auto* form = new QFormLayout(box);
+    box->setMaximumWidth(230);
+    auto* column = new QVBoxLayout(box);
+    auto* form = new QFormLayout;
+    column->addLayout(form);
     noise_ = new QDoubleSpinBox;
     noise_->setRange(0.05, 0.95);
     noise_->setSingleStep(0.05);
@@ -177,7 +179,8 @@ QWidget* VideoMode::buildOptions() {
                             "about as low as the path optimised from it, and perturbing it raises the residual.");
     help->setWordWrap(true);
     help->setStyleSheet("color: #555;");
-    form->addRow(help);
+    column->addWidget(help);
+    column->addStretch(1);
     for (QSpinBox* s : {iterations_, minIterations_, seed_}) connect(s, &QSpinBox::valueChanged, this, &VideoMode::optionChanged);
     connect(noise_, &QDoubleSpinBox::valueChanged, this, &VideoMode::optionChanged);
     connect(prompt_, &QLineEdit::editingFinished, this, &VideoMode::optionChanged);

@@ -15,6 +15,9 @@ LinePlot::LinePlot(QWidget* parent) : QCustomPlot(parent) {
 void LinePlot::setLegendColumns(int columns) {
     legend->setWrap(std::max(1, columns));
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    QFont small = legend->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    legend->setFont(small);
 }
 
 void LinePlot::setAxisLabels(const QString& x, const QString& y) {

@@ -26,7 +26,7 @@ public:
     // Replaces what is drawn; the axes fit the data and the reference lines with some margin.
     void setSeries(const QVector<PlotSeries>& series, const QVector<ReferenceLine>& references = {});
     int seriesCount() const { return graphCount(); }
-    // The legend in rows of this many entries (many series: a short legend covers fewer lines).
+    // The legend in rows of this many entries, in a smaller font (many series: a short legend covers fewer lines).
     void setLegendColumns(int columns);
 };
 
