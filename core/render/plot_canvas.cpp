@@ -18,9 +18,11 @@ double tickStep(double span, int target) {
     return mag * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
 }
 
+// As many decimals as the step needs (0.002 → 3).
 std::string tickLabel(double v, double step) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f", std::abs(v) < 1e-12 ? 0.0 : v);
+    if (std::abs(v) < step * 1e-9) v = 0;
+    std::snprintf(buf, sizeof buf, "%.*f", step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), v);
     return buf;
 }
 }  // namespace
@@ -100,19 +102,24 @@ void PlotCanvas::axes(const std::string& title, const std::string& xLabel, const
         const std::string l = tickLabel(v, xs);
         cv::putText(image_, l, p + cv::Point(-4 * static_cast<int>(l.size()), 20), kFont, 0.4, kInk, 1, cv::LINE_AA);
     }
-    for (double v = std::ceil(y0_ / ys) * ys; v <= y1_ + 1e-9; v += ys) {
+    // Tiny values (variances of small steps) are labelled in units of a power of ten the y label names.
+    const double yMax = std::max(std::abs(y0_), std::abs(y1_));
+    const int exponent = ys < 1e-3 && yMax > 0 ? static_cast<int>(std::floor(std::log10(yMax))) : 0;
+    const double unit = std::pow(10.0, exponent);
+    for (double v = std::ceil(y0_ / ys) * ys; v <= y1_ + ys * 1e-9; v += ys) {
         const cv::Point p = toPixel(x0_, v);
         cv::line(image_, p, p - cv::Point(5, 0), kInk, 1);
-        const std::string l = tickLabel(v, ys);
+        const std::string l = tickLabel(v / unit, ys / unit);
         cv::putText(image_, l, p + cv::Point(-10 - 8 * static_cast<int>(l.size()), 4), kFont, 0.4, kInk, 1, cv::LINE_AA);
     }
     cv::putText(image_, title, {plot_.x, plot_.y - 12}, kFont, 0.55, kInk, 1, cv::LINE_AA);
     cv::putText(image_, xLabel, {plot_.x + plot_.width / 2 - 4 * static_cast<int>(xLabel.size()), plot_.br().y + 40},
                 kFont, 0.45, kInk, 1, cv::LINE_AA);
-    // The y label is drawn horizontally above the axis: Hershey text does not rotate.
-    if (!yLabel.empty()) {
-        cv::Mat text(18, 10 * static_cast<int>(yLabel.size()), image_.type(), cv::Scalar(255, 255, 255));
-        cv::putText(text, yLabel, {2, 13}, kFont, 0.45, kInk, 1, cv::LINE_AA);
+    // Hershey text does not rotate: the y label is drawn into its own image, turned and pasted.
+    if (!yLabel.empty() || exponent != 0) {
+        const std::string yText = exponent == 0 ? yLabel : yLabel + " (x 1e" + std::to_string(exponent) + ")";
+        cv::Mat text(18, 10 * static_cast<int>(yText.size()), image_.type(), cv::Scalar(255, 255, 255));
+        cv::putText(text, yText, {2, 13}, kFont, 0.45, kInk, 1, cv::LINE_AA);
         cv::Mat rotated;
         cv::rotate(text, rotated, cv::ROTATE_90_COUNTERCLOCKWISE);
         const int x = std::max(0, plot_.x - 58), y = plot_.y + plot_.height / 2 - rotated.rows / 2;
@@ -121,6 +128,13 @@ void PlotCanvas::axes(const std::string& title, const std::string& xLabel, const
 }
 
 void PlotCanvas::legend(const std::vector<std::pair<std::string, cv::Scalar>>& entries) {
+    if (entries.empty()) return;
+    // A box lighter than the lines it may sit on, so the text stays readable over them.
+    int width = 0;
+    for (const auto& e : entries) width = std::max(width, cv::getTextSize(e.first, kFont, 0.45, 1, nullptr).width);
+    const cv::Rect box(plot_.x + 4, plot_.y + 4, width + 48, 20 * static_cast<int>(entries.size()) + 8);
+    cv::Mat area = image_(box & cv::Rect(0, 0, image_.cols, image_.rows));
+    cv::addWeighted(area, 0.25, cv::Mat(area.size(), area.type(), cv::Scalar(255, 255, 255)), 0.75, 0, area);
     int y = plot_.y + 18;
     for (const auto& [text, colour] : entries) {
         const cv::Point p(plot_.x + 12, y);
