@@ -21,6 +21,7 @@
 #include "pipeline/image_pipeline.h"
 #include "pipeline/model_path_score.h"
 #include "pipeline/textual_inversion.h"
+#include "pipeline/video_analysis.h"
 #include "safetensors/safetensors.h"
 #include "scenes/scene.h"
 #include "sd/sd_model.h"
@@ -314,6 +315,55 @@ private Q_SLOTS:
         // Another prompt is another cache entry.
         o.steps = 2;
         QVERIFY(!invertPrompt(*model, z0, "a blue cube", o).fromCache);
+    }
+
+    // §7's joint inversion over a video's frames: one embedding, drawn against every frame's latent,
+    // lowers the held-out noise loss averaged over all of them (fixed timesteps and noises drawn here);
+    // a video analysis with it measures every path under that one condition, and a second run reads it
+    // from the cache.
+    void jointTextualInversionOverFrames() {
+        QTemporaryDir dir;
+        assembleTinySd(dir.filePath("sd").toStdString());
+        const auto model = loadStableDiffusion(dir.filePath("sd").toStdString(), ComputeOptions{"cpu", "float32", 64}, {});
+        const at::Tensor frames = imagesToTensor(renderSceneVideo(11, 4, 64));
+        const at::Tensor z0 = model->encode(frames);
+        TextualInversionOptions o;
+        o.steps = 60;
+        o.learningRate = 0.02;
+        o.cacheDir = dir.filePath("cache").toStdString();
+        const TextualInversion r = invertPrompt(*model, z0, "a red cube", o);
+        const auto heldLoss = [&](const at::Tensor& c) {
+            auto gen = at::detail::createCPUGenerator(99);
+            double total = 0;
+            for (int64_t f = 0; f < z0.size(0); ++f)
+                for (int tau : {50, 350, 650, 950}) {
+                    const at::Tensor e = torch::randn({1, z0.size(1), z0.size(2), z0.size(3)}, gen);
+                    const double ab = model->schedule().alphaBar(tau);
+                    total += torch::mse_loss(model->epsilonWith(std::sqrt(ab) * z0.slice(0, f, f + 1) + std::sqrt(1 - ab) * e, tau, c), e).item<double>();
+                }
+            return total / (4.0 * z0.size(0));
+        };
+        const double before = heldLoss(model->textEmbedding("a red cube")), after = heldLoss(r.embedding);
+        qInfo("held-out noise loss over 4 frames %.5f before, %.5f after 60 joint steps", before, after);
+        QVERIFY(after < before);
+
+        VideoAnalysisOptions va = defaultVideoAnalysisOptions(*model);
+        va.pipeline.prompts = {"a red cube"};
+        va.pipeline.textualInversionSteps = 3;
+        va.pipeline.textualInversionCache = dir.filePath("cache").toStdString();
+        va.pipeline.ddimSteps = 10;
+        va.optimise.iterations = 2;
+        va.optimise.minIterations = 0;
+        va.decode = false;
+        const VideoAnalysis first = analyseVideo(model, frames, va);
+        QCOMPARE(first.paths.size(), size_t(7));
+        for (const AnalysedPath& p : first.paths) QVERIFY2(std::isfinite(p.terms.meanResidual), p.name.c_str());
+        const VideoAnalysis second = analyseVideo(model, frames, va);
+        bool read = false;
+        for (const std::string& w : second.warnings) read |= w.find("joint textual inversion of all 4 images read from") != std::string::npos;
+        QVERIFY(read);
+        QCOMPARE(second.path("video").terms.meanResidual, first.path("video").terms.meanResidual);  // the same condition
+        QVERIFY(second.unetEvaluations < first.unetEvaluations);
     }
 
     // Stable Diffusion's path: prompts per image, the published estimator (conditional and negative

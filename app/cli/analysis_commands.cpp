@@ -32,10 +32,13 @@ void addAnalysisModelOptions(CLI::App* c, AnalysisOptions& o) {
     c->add_option("--ddim-steps", o.solve.ddimSteps, "steps of the full DDIM grid for inversion and decoding (default 50)");
     c->add_option("--seed", o.solve.seed, "seed of the optimisation's frame choice and the perturbations");
     c->add_option("--prompt", o.solve.prompts, "text-conditioned models: the one prompt of every frame")->expected(1);
+    c->add_option("--textual-inversion", o.solve.textualInversion,
+                  "Stable Diffusion: optimise the prompt's embedding over all frames together for STEPS steps first (§7; published: 500; cached on disk)");
     c->add_option("--max-frames", o.maxFrames, "refuse sequences longer than this (default 256)");
 }
 
 geo::ImagePipelineOptions analysisPipeline(const AnalysisOptions& o, const geo::DiffusionModel& model) {
+    if (o.solve.textualInversion < 0) throw geo::InputError("--textual-inversion must be 0 or more steps");
     geo::ImagePipelineOptions p = pipelineOptions(o.solve, model);
     if (!o.solve.jitterGiven) p.jitterRange = 0;  // the analysis's scores are the deterministic ones unless asked
     return p;

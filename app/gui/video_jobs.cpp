@@ -79,7 +79,10 @@ ModelService::Job videoAnalysisJob(VideoAnalysisRequest request) {
         o.pipeline.noiseLevel = s.noiseLevel;
         o.pipeline.seed = s.seed;
         o.pipeline.jitterRange = 0;  // the analysis measures with the deterministic score, as the CLI does by default
-        if (model->textConditioned() && !s.prompt.isEmpty()) o.pipeline.prompts = {s.prompt.toStdString()};
+        if (model->textConditioned()) {
+            if (!s.prompt.isEmpty()) o.pipeline.prompts = {s.prompt.toStdString()};
+            o.pipeline.textualInversionSteps = s.textualInversionSteps;
+        }
         o.optimise.iterations = s.iterations;
         o.optimise.minIterations = s.minIterations;
         auto lastSnapshot = std::chrono::steady_clock::now();

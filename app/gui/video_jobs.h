@@ -35,6 +35,7 @@ struct VideoAnalysisSettings {
     int iterations = 200, minIterations = 50;
     quint64 seed = 0;
     QString prompt;  // text models: the one prompt of every frame
+    int textualInversionSteps = 0;  // text models: its embedding inverted over all frames first (§7)
     bool operator==(const VideoAnalysisSettings&) const = default;
 };
 

@@ -169,6 +169,11 @@ QWidget* VideoMode::buildOptions() {
     auto* tl = new QFormLayout(textOptions_);
     tl->setContentsMargins(0, 0, 0, 0);
     tl->addRow("Prompt", prompt_);
+    inversion_ = new QSpinBox;
+    inversion_->setRange(0, 5000);
+    inversion_->setSpecialValueText("off");
+    inversion_->setToolTip("Steps of textual inversion over all frames together before inverting them (§7; published 500; cached on disk)");
+    tl->addRow("Textual inversion", inversion_);
     textOptions_->setEnabled(false);
     form->addRow("Noise level", noise_);
     form->addRow("Iterations", iterations_);
@@ -181,7 +186,7 @@ QWidget* VideoMode::buildOptions() {
     help->setStyleSheet("color: #555;");
     column->addWidget(help);
     column->addStretch(1);
-    for (QSpinBox* s : {iterations_, minIterations_, seed_}) connect(s, &QSpinBox::valueChanged, this, &VideoMode::optionChanged);
+    for (QSpinBox* s : {iterations_, minIterations_, seed_, inversion_}) connect(s, &QSpinBox::valueChanged, this, &VideoMode::optionChanged);
     connect(noise_, &QDoubleSpinBox::valueChanged, this, &VideoMode::optionChanged);
     connect(prompt_, &QLineEdit::editingFinished, this, &VideoMode::optionChanged);
     return box;
@@ -261,7 +266,7 @@ void VideoMode::dropEvent(QDropEvent* e) {
 }
 
 VideoAnalysisSettings VideoMode::settings() const {
-    return {noise_->value(), iterations_->value(), minIterations_->value(), quint64(seed_->value()), prompt_->text()};
+    return {noise_->value(), iterations_->value(), minIterations_->value(), quint64(seed_->value()), prompt_->text(), inversion_->value()};
 }
 
 void VideoMode::setSettings(const VideoAnalysisSettings& s) {
@@ -270,6 +275,7 @@ void VideoMode::setSettings(const VideoAnalysisSettings& s) {
     minIterations_->setValue(s.minIterations);
     seed_->setValue(int(s.seed));
     prompt_->setText(s.prompt);
+    inversion_->setValue(s.textualInversionSteps);
 }
 
 bool VideoMode::run() {

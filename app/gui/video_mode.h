@@ -81,7 +81,7 @@ private:
 
     VideoViews* views_ = nullptr;
     QDoubleSpinBox* noise_ = nullptr;
-    QSpinBox *iterations_ = nullptr, *minIterations_ = nullptr, *seed_ = nullptr;
+    QSpinBox *iterations_ = nullptr, *minIterations_ = nullptr, *seed_ = nullptr, *inversion_ = nullptr;
     QLineEdit* prompt_ = nullptr;
     QWidget* textOptions_ = nullptr;
     QPushButton *runButton_ = nullptr, *cancelButton_ = nullptr, *exportButton_ = nullptr;

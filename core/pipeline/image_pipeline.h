@@ -35,6 +35,7 @@ struct ImagePipelineOptions {
     std::string negative = kPublishedNegativePrompt;
     bool retime = false;         // re-time the geodesic's frames by 1 − SSIM between neighbours
     int textualInversionSteps = 0;  // text models: > 0 inverts each image's prompt embedding first (§3.2; 500 published)
+    bool jointTextualInversion = false;  // one embedding inverted over all images together (a video's frames, §7)
     std::filesystem::path textualInversionCache;  // empty: the user's cache folder
     std::shared_ptr<KeyframeCache> keyframeCache; // null: invert every run
 };

@@ -66,16 +66,22 @@ Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, co
     if (model->textConditioned()) {
         for (int64_t i = 0; i < n; ++i) k.contexts.push_back(model->textEmbedding(promptFor(o, i)));
         k.negative = model->textEmbedding(o.negative);
-        for (int64_t i = 0; i < n && o.textualInversionSteps > 0; ++i) {
+        // Per image, or once over all of them (joint: one condition, every image's latent in its batches).
+        const int64_t inversions = o.jointTextualInversion ? 1 : n;
+        for (int64_t i = 0; i < inversions && o.textualInversionSteps > 0; ++i) {
             TextualInversionOptions ti;
             ti.steps = o.textualInversionSteps;
             ti.seed = o.seed + static_cast<uint64_t>(i);
             ti.cacheDir = o.textualInversionCache;
-            const TextualInversion r = invertPrompt(*model, clean.slice(0, i, i + 1), promptFor(o, i), ti, control, [&](int done, int total, double) {
-                if (progress) progress({"textual inversion", static_cast<int>(i), static_cast<int>(n), done, total, nullptr});
+            const at::Tensor latents = o.jointTextualInversion ? clean : clean.slice(0, i, i + 1);
+            const TextualInversion r = invertPrompt(*model, latents, promptFor(o, i), ti, control, [&](int done, int total, double) {
+                if (progress) progress({"textual inversion", static_cast<int>(i), static_cast<int>(inversions), done, total, nullptr});
             });
-            k.contexts[static_cast<size_t>(i)] = r.embedding;
-            if (r.fromCache) warnings.push_back("textual inversion of image " + std::to_string(i + 1) + " read from " + r.cacheFile.string());
+            if (o.jointTextualInversion) std::fill(k.contexts.begin(), k.contexts.end(), r.embedding);
+            else k.contexts[static_cast<size_t>(i)] = r.embedding;
+            const std::string what = o.jointTextualInversion ? "joint textual inversion of all " + std::to_string(n) + " images"
+                                                             : "textual inversion of image " + std::to_string(i + 1);
+            if (r.fromCache) warnings.push_back(what + " read from " + r.cacheFile.string());
             else evaluations += static_cast<long long>(ti.steps) * ti.batch;
         }
         context = at::cat(k.contexts);
@@ -113,7 +119,7 @@ std::string inversionKey(const DiffusionModel& model, const at::Tensor& images, 
     std::string key = std::to_string(reinterpret_cast<uintptr_t>(&model)) + "|" + model.describe() + "|" + std::to_string(hashOf(images)) + "|" +
                       std::to_string(images.size(0)) + "|" + exact(o.noiseLevel) + "|" + std::to_string(o.ddimSteps) + "|" +
                       std::to_string(o.textualInversionSteps) + "|" + o.negative + "|" + o.textualInversionCache.string();
-    if (o.textualInversionSteps > 0) key += "|seed " + std::to_string(o.seed);
+    if (o.textualInversionSteps > 0) key += "|seed " + std::to_string(o.seed) + (o.jointTextualInversion ? "|joint" : "");
     for (const std::string& p : o.prompts) key += "|p:" + p;
     return key;
 }

@@ -16,7 +16,7 @@ InvertedFramePath invertedFramePath(const std::shared_ptr<const DiffusionModel>&
     if (options.prompts.size() > 1) throw InputError("frames are measured under one condition for all of them: give one prompt");
     ImagePipelineOptions o = options;
     o.keyframeCache = nullptr;
-    o.textualInversionSteps = 0;
+    o.jointTextualInversion = true;  // §7: one condition inverted over all frames (when steps are asked for)
     ImagePath scratch;
     // prepareKeyframes puts every frame on the sphere of their mean norm, as §7 asks of a video.
     auto keyframes = std::make_shared<pipeline::Keyframes>(pipeline::prepareKeyframes(model, images, o, control, progress, scratch));

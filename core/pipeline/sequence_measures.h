@@ -46,8 +46,9 @@ SequenceMeasures measureSequence(const std::vector<RgbImage>& frames, const std:
                                  const ImagePipelineOptions& options, const SolveControl& control = {}, const PipelineCallback& progress = {},
                                  bool invertFrames = true);
 
-// The frames' path at τ*: every frame encoded and DDIM-inverted under one condition, put on the
-// sphere of their mean norm and measured by frameTerms with the deterministic score.
+// The frames' path at τ*: every frame encoded and DDIM-inverted under one condition (with textual
+// inversion asked for, one embedding inverted over all frames together, §7), put on the sphere of
+// their mean norm and measured by frameTerms with the deterministic score.
 struct InvertedFramePath {
     Points latents;
     double radius = 0;

@@ -43,7 +43,7 @@ TextualInversion invertPrompt(const DiffusionModel& model, const at::Tensor& cle
     if (o.steps < 1 || o.steps > 100000) throw InputError("textual inversion steps must lie in 1 … 100000");
     if (o.batch < 1 || o.batch > 64) throw InputError("the textual-inversion batch must lie in 1 … 64");
     if (!(o.learningRate > 0) || !(o.weightDecay >= 0)) throw InputError("the textual-inversion rate must be positive and the decay not negative");
-    if (cleanLatent.dim() != 4 || cleanLatent.size(0) != 1) throw InputError("textual inversion takes one latent [1, C, H, W]");
+    if (cleanLatent.dim() != 4 || cleanLatent.size(0) < 1) throw InputError("textual inversion takes latents [N, C, H, W]");
 
     const at::Tensor z0 = cleanLatent.to(torch::kCPU, torch::kFloat).contiguous();
     Fnv key;
@@ -75,12 +75,15 @@ TextualInversion invertPrompt(const DiffusionModel& model, const at::Tensor& cle
         optimiser.zero_grad();
         const at::Tensor taus = at::randint(schedule.trainSteps(), {o.batch}, gen, at::kLong);
         const at::Tensor eps = at::randn({o.batch, z0.size(1), z0.size(2), z0.size(3)}, gen);
+        // Drawn only for several latents, so that one image's random stream (and cached result) is as before.
+        const at::Tensor rows = z0.size(0) > 1 ? at::randint(z0.size(0), {o.batch}, gen, at::kLong) : at::zeros({o.batch}, at::kLong);
         at::Tensor loss = torch::zeros({}, torch::TensorOptions().device(model.device()));
         for (int b = 0; b < o.batch; ++b) {  // one call per row: each row has its own ᾱ
             const int tau = static_cast<int>(taus[b].item<int64_t>());
             const double ab = schedule.alphaBar(tau);
             const at::Tensor e = eps.slice(0, b, b + 1);
-            const at::Tensor xt = std::sqrt(ab) * z0 + std::sqrt(1 - ab) * e;
+            const int64_t row = rows[b].item<int64_t>();
+            const at::Tensor xt = std::sqrt(ab) * z0.slice(0, row, row + 1) + std::sqrt(1 - ab) * e;
             const at::Tensor pred = model.epsilonWithGradient(xt, tau, embedding);
             loss = loss + torch::mse_loss(pred, e.to(pred.device())) / o.batch;
         }

@@ -1,5 +1,5 @@
 #pragma once
-// Textual inversion per keyframe, as the published code does it (density-geodesics.md §3.2): the
+// Textual inversion per keyframe (or jointly over a video's frames), as the published code does it (density-geodesics.md §3.2): the
 // whole text embedding of the prompt (77 × D, not a new token) optimised by AdamW (lr 0.005, weight
 // decay 0.01, 500 steps, batch 2 of the same latent) so that the model predicts the noise of that
 // image's latent at random timesteps: loss = |ε_θ(√ᾱ_τ z0 + √(1−ᾱ_τ) ε, τ, c) − ε|², τ ~ U{0 … 999}
@@ -32,7 +32,9 @@ struct TextualInversion {
     std::filesystem::path cacheFile;
 };
 
-// cleanLatent: [1, C, H, W] scaled, as DiffusionModel::encode gives it.
+// cleanLatent: [N, C, H, W] scaled, as DiffusionModel::encode gives it. N = 1: one image, as above.
+// N > 1: one embedding for all of them (§7's joint inversion over a video's frames): each batch row
+// draws its latent uniformly from the N.
 TextualInversion invertPrompt(const DiffusionModel& model, const at::Tensor& cleanLatent, const std::string& prompt,
                               const TextualInversionOptions& options, const SolveControl& control = {},
                               const std::function<void(int done, int total, double loss)>& progress = {});
