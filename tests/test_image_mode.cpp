@@ -25,6 +25,7 @@
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
 #include "main_window.h"
+#include "model_service_wait.h"
 #include "scenes/scene.h"
 #include "sd_fixture_model.h"
 
@@ -69,13 +70,6 @@ bool runFresh(ImageMode& mode) {
     s.seed = seed++;
     mode.setSettings(s);
     return mode.run();
-}
-
-bool waitForModel(ModelService& service) {
-    QElapsedTimer t;
-    t.start();
-    while (!(service.hasModel() && !service.isLoading()) && t.elapsed() < 60000) QTest::qWait(20);
-    return service.hasModel();
 }
 
 bool waitRun(ImageMode& mode, int timeoutMs = 120000) {

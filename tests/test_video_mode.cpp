@@ -20,18 +20,12 @@
 #include "frame_strip/frame_strip.h"
 #include "io/image_io.h"
 #include "line_plot/line_plot.h"
+#include "model_service_wait.h"
 #include "scenes/scene.h"
 #include "video_mode.h"
 #include "video_views.h"
 
 namespace {
-
-bool waitForModel(ModelService& service) {
-    QElapsedTimer t;
-    t.start();
-    while (!(service.hasModel() && !service.isLoading()) && t.elapsed() < 60000) QTest::qWait(20);
-    return service.hasModel();
-}
 
 bool waitRun(VideoMode& mode, int timeoutMs = 120000) {
     QSignalSpy done(&mode, &VideoMode::runFinished);

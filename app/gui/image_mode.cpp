@@ -306,23 +306,13 @@ bool ImageMode::exportResult(const ImageExportRequest& request) {
     exportButton_->setEnabled(false);
     progress_->setRange(0, 0);  // busy: core writes the files in one go
     progress_->setFormat("Writing " + request.folder + "…");
-    exporter_->submit([this, result = result_, request](const geo::SolveControl&) {
-        QString message;
-        bool ok = true;
-        try {
-            message = "Wrote " + exportImageRun(*result, request).join(", ");
-        } catch (const std::exception& e) {
-            ok = false;
-            message = "Export failed (nothing was written): " + QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(this, [this, ok, message] {
-            exporting_ = false;
-            setRunning(runId_ != 0);
-            if (!runId_) progress_->setFormat(ok ? "Exported" : "Export failed");
-            setStatus(message, !ok);
-            Q_EMIT exportFinished(ok, message);
-        }, Qt::QueuedConnection);
-    }, false);
+    submitExport(*exporter_, this, [result = result_, request] { return exportImageRun(*result, request); }, [this](bool ok, const QString& message) {
+        exporting_ = false;
+        setRunning(runId_ != 0);
+        if (!runId_) progress_->setFormat(ok ? "Exported" : "Export failed");
+        setStatus(message, !ok);
+        Q_EMIT exportFinished(ok, message);
+    });
     return true;
 }
 

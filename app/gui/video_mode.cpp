@@ -353,22 +353,12 @@ bool VideoMode::exportResult(const QString& folder) {
     }
     exporting_ = true;
     exportButton_->setEnabled(false);
-    exporter_->submit([this, result = result_, folder](const geo::SolveControl&) {
-        QString message;
-        bool ok = true;
-        try {
-            message = "Wrote " + exportVideoAnalysisRun(*result, folder).join(", ");
-        } catch (const std::exception& e) {
-            ok = false;
-            message = "Export failed (nothing was written): " + QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(this, [this, ok, message] {
-            exporting_ = false;
-            exportButton_->setEnabled(result_ && !runId_);
-            setStatus(message, !ok);
-            Q_EMIT exportFinished(ok, message);
-        }, Qt::QueuedConnection);
-    }, false);
+    submitExport(*exporter_, this, [result = result_, folder] { return exportVideoAnalysisRun(*result, folder); }, [this](bool ok, const QString& message) {
+        exporting_ = false;
+        exportButton_->setEnabled(result_ && !runId_);
+        setStatus(message, !ok);
+        Q_EMIT exportFinished(ok, message);
+    });
     return true;
 }
 
