@@ -1,5 +1,4 @@
-// geodesic-cli as scripts call it: each command on a small input, and each kind of bad input
-// ending in one line on standard error and exit status 2.
+// geodesic-cli as scripts call it: each command on a small input (bad input: test_cli_bad_input).
 #include <QImage>
 #include <QImageReader>
 #include <csignal>
@@ -9,23 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "safetensors/safetensors.h"
-
-namespace {
-
-struct Run {
-    int code;
-    QByteArray out, err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.start(qEnvironmentVariable("GEODESIC_CLI"), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-}  // namespace
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -342,76 +326,6 @@ private Q_SLOTS:
         QVERIFY(std::abs(j["lower_bound"].get<double>() - -40.665) < 0.05);
         for (const auto& e : j["max_energies"]) QVERIFY(e.get<double>() >= -146.7);  // U at minimum A, where chains start
         QVERIFY(j.contains("max_energy_mean") && j.contains("seconds") && j["constraint"] == "none");
-    }
-    void badInputExitsWithTwoAndOneLine_data() {
-        QTest::addColumn<QStringList>("args");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("no command") << QStringList{} << "subcommand";
-        QTest::newRow("unknown option") << QStringList{"toy", "bvp", "--preset", "ring", "--frmo", "1,1"} << "--frmo";
-        QTest::newRow("no field") << QStringList{"toy", "bvp", "--from", "0,0", "--to", "1,1"} << "--preset";
-        QTest::newRow("field and preset") << QStringList{"toy", "bvp", "--field", "x.json", "--preset", "ring"} << "excludes";
-        QTest::newRow("unknown preset") << QStringList{"toy", "bvp", "--preset", "moon"} << "unknown preset";
-        QTest::newRow("missing file") << QStringList{"toy", "bvp", "--field", "/nonexistent.json"} << "cannot open";
-        QTest::newRow("bad point") << QStringList{"toy", "bvp", "--preset", "ring", "--from", "1;2"} << "--from expects";
-        QTest::newRow("NaN point") << QStringList{"toy", "bvp", "--preset", "ring", "--to", "nan,2"} << "--to expects";
-        QTest::newRow("too few points") << QStringList{"toy", "bvp", "--preset", "ring", "--points", "2"} << "at least 3 points";
-        QTest::newRow("points not a number") << QStringList{"toy", "bvp", "--preset", "ring", "--points", "many"} << "points";
-        QTest::newRow("zero velocity") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "0,0", "--length", "1"} << "must not be zero";
-        QTest::newRow("negative length") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "1,0", "--length", "-1"} << "positive";
-        QTest::newRow("no length") << QStringList{"toy", "ivp", "--preset", "ring", "--velocity", "1,0"} << "--length";
-        QTest::newRow("unwritable output") << QStringList{"toy", "bvp", "--preset", "ring", "--json", "/nonexistent/o.json"} << "/nonexistent";
-        QTest::newRow("no scenes") << QStringList{"scenes", "--count", "0", "--out", "/tmp/x"} << "--count";
-        QTest::newRow("scenes too small") << QStringList{"scenes", "--size", "4", "--out", "/tmp/geodesic-scenes-small"} << "image size";
-        QTest::newRow("missing model") << QStringList{"reconstruct", "--model", "/nonexistent", "x.png", "--out", "/tmp/r"} << "/nonexistent/autoencoder.json";
-        QTest::newRow("missing image") << QStringList{"reconstruct", "/nonexistent.png", "--out", "/tmp/r"} << "/nonexistent.png";
-        QTest::newRow("bad training") << QStringList{"train", "autoencoder", "--out", "/tmp/geodesic-bad-train", "--steps", "0"} << "training needs";
-        QTest::newRow("sample without seed") << QStringList{"sample", "--out", "/tmp/s.png"} << "--seed";
-        QTest::newRow("sample zero count") << QStringList{"sample", "--count", "0", "--seed", "1", "--out", "/tmp/s.png"} << "1 or more";
-        QTest::newRow("sample on cuda without gpu") << QStringList{"sample", "--count", "1", "--seed", "1", "--out", "/tmp/s.png", "--device", "cuda"} << "no CUDA";
-        QTest::newRow("float16 on cpu") << QStringList{"sample", "--count", "1", "--seed", "1", "--out", "/tmp/s.png", "--dtype", "float16"} << "float16 needs a CUDA device";
-        QTest::newRow("model without unet") << QStringList{"sample", "--model", "/nonexistent", "--count", "1", "--seed", "1", "--out", "/tmp/s.png"} << "/nonexistent: no such file or folder";
-        QTest::newRow("prompt for the shipped model") << QStringList{"sample", "--prompt", "a dog", "--seed", "1", "--out", "/tmp/s.png"} << "takes no text prompt";
-        QTest::newRow("sd pickle") << QStringList{"sd", "info", "--model", "/tmp/geodesic-model.ckpt"} << "no such file";
-        QTest::newRow("sd unknown component") << QStringList{"sd", "run", "--model", "/tmp", "--component", "clip", "--inputs", "x", "--out", "y"} << "--component";
-        QTest::newRow("sd unknown prediction") << QStringList{"sd", "info", "--model", "/tmp", "--prediction", "noise"} << "--prediction";
-        QTest::newRow("sd not a model") << QStringList{"sd", "info", "--model", "/tmp"} << "not a model: neither the shipped layout (unet.json)";
-        QTest::newRow("invert missing image") << QStringList{"invert", "/nonexistent.png", "--out", "/tmp/z.safetensors"} << "/nonexistent.png";
-        QTest::newRow("invert bad level") << QStringList{"invert", "x.png", "--noise-level", "1.5", "--out", "/tmp/z.safetensors"} << "--noise-level";
-        QTest::newRow("spacetime without data") << QStringList{"spacetime", "pfode", "--x-T", "1"} << "--preset";
-        QTest::newRow("tps unknown constraint") << QStringList{"tps", "--preset", "mueller-brown", "--constraint", "tight"} << "low-variance";
-        QTest::newRow("tps unknown system") << QStringList{"tps", "--preset", "alanine"} << "two-routes";
-        QTest::newRow("tps no paths") << QStringList{"tps", "--preset", "two-routes", "--paths", "0"} << "--paths";
-        QTest::newRow("spacetime point without time") << QStringList{"spacetime", "bvp", "--preset", "mixture-1d", "--from", "1", "--to", "1,0.5"} << "2 numbers as X,T";
-        QTest::newRow("spacetime time out of range") << QStringList{"spacetime", "bvp", "--preset", "mixture-1d", "--from", "1,1.5", "--to", "1,0.5"} << "(0, 1]";
-        QTest::newRow("spacetime unknown preset") << QStringList{"spacetime", "pfode", "--preset", "moon", "--x-T", "1"} << "mixture-1d";
-        QTest::newRow("edit distance wrong dimension") << QStringList{"spacetime", "edit-distance", "--preset", "figure1", "--a", "1", "--b", "2,2"} << "X1,...,X2";
-        QTest::newRow("figure1 unwritable") << QStringList{"figure1", "--out", "/proc/nope"} << "/proc/nope";
-    }
-    void badInputExitsWithTwoAndOneLine() {
-        QFETCH(QStringList, args);
-        QFETCH(QString, expected);
-        const Run r = cli(args);
-        QCOMPARE(r.code, 2);
-        QVERIFY(r.out.isEmpty());
-        const QString err = QString::fromUtf8(r.err).trimmed();
-        QVERIFY2(!err.isEmpty() && !err.contains('\n'), qPrintable(err));
-        QVERIFY2(err.contains(expected), qPrintable(err));
-    }
-    void malformedAndInvalidFieldFiles() {
-        QTemporaryDir dir;
-        const std::pair<const char*, const char*> cases[] = {
-            {"{\"type\": \"gmm\",", "malformed JSON"},
-            {R"({"type": "gmm", "weights": [1], "means": [[0, 0]], "covariances": [[[1, 2], [2, 1]]]})", "not positive definite"},
-            {R"({"type": "gmm", "weights": [-1], "means": [[0, 0]], "covariances": [[[1, 0], [0, 1]]]})", "negative"},
-            {R"({"type": "gmm", "weights": [1], "means": [[0, 0, 0]], "covariances": [[[1, 0, 0], [0, 1, 0], [0, 0, 1]]]})", "2-D field"},
-        };
-        for (const auto& [text, expected] : cases) {
-            const QString path = dir.filePath("f.json");
-            std::ofstream(path.toStdString()) << text;
-            const Run r = cli({"toy", "bvp", "--field", path});
-            QCOMPARE(r.code, 2);
-            QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
-        }
     }
     void helpExitsWithZero() {
         const Run r = cli({"toy", "bvp", "--help"});

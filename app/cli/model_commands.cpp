@@ -68,7 +68,7 @@ struct SampleOptions {
 };
 
 int sample(const SampleOptions& o) {
-    if (o.count < 1) throw geo::InputError("--count must be 1 or more");
+    geo::checkSampleCount(o.count);  // before the model loads
     const auto model = loadModel(o.model);
     geo::TextConditioning text = o.text;
     // A prompt without a word on guidance gets Stable Diffusion's usual 7.5; no prompt, no guidance.

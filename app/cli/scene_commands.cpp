@@ -57,10 +57,10 @@ int runScenePairs(const SceneOptions& o) {
 }
 
 int runScenes(const SceneOptions& o) {
-    if (o.pairs < 0) throw geo::InputError("--pairs must be 0 or more");
+    if (o.pairs < 0 || o.pairs > 1000000) throw geo::InputError("--pairs must lie in 0 … 1000000");
     if (o.pairs > 0 && (o.video || o.style != "generator")) throw geo::InputError("--pairs renders the generator's scenes as pairs; it takes no --video or --style");
     if (o.pairs > 0) return runScenePairs(o);
-    if (o.count < 1) throw geo::InputError("--count must be at least 1");
+    if (o.count < 1 || o.count > 1000000) throw geo::InputError("--count must lie in 1 … 1000000");
     if (o.video && o.style != "generator") throw geo::InputError("--video renders the generator's scenes only");
     geo::ensureFolder(o.out);
     nlohmann::json index = nlohmann::json::array();

@@ -88,7 +88,7 @@ c10::ScalarType resolveDtype(const std::string& name, c10::Device device) {
 namespace {
 
 LatentUnetConfig unetConfig(const json& c, const fs::path& file) {
-    if (c.value("architecture", "") != "latent-unet") throw InputError(file.string() + ": \"architecture\" must be \"latent-unet\"");
+    if (stringOr(c, "architecture", "", file) != "latent-unet") throw InputError(file.string() + ": \"architecture\" must be \"latent-unet\"");
     LatentUnetConfig config;
     config.latentChannels = positiveIntAt(c, "latent_channels", file);
     config.attentionHeads = positiveIntAt(c, "attention_heads", file);
@@ -105,7 +105,8 @@ LatentUnetConfig unetConfig(const json& c, const fs::path& file) {
 DiscreteSchedule scheduleFrom(const json& c, const fs::path& file) {
     if (!c.contains("schedule") || !c["schedule"].is_object()) throw InputError(file.string() + ": \"schedule\" is missing");
     const json& s = c["schedule"];
-    if (s.value("beta_schedule", "") != "scaled_linear")
+    checkKnownKeys(s, {"train_steps", "beta_start", "beta_end", "beta_schedule"}, file.string() + ", \"schedule\"");
+    if (stringOr(s, "beta_schedule", "", file) != "scaled_linear")
         throw InputError(file.string() + ": only the \"scaled_linear\" beta schedule is supported");
     return DiscreteSchedule(positiveIntAt(s, "train_steps", file), positiveNumberAt(s, "beta_start", file), positiveNumberAt(s, "beta_end", file));
 }
@@ -147,12 +148,16 @@ std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const 
     const c10::Device device = resolveDevice(options.device);
     const c10::ScalarType dtype = resolveDtype(options.dtype, device);
     const fs::path configPath = dir / "unet.json";
-    const json c = readJsonFile(configPath);
+    const json c = objectIn(readJsonFile(configPath), configPath);
+    // What the trainer writes (train_diffusion.cpp): anything else is a misspelling or another format.
+    checkKnownKeys(c, {"architecture", "channels", "latent_channels", "attention_heads", "latent_size", "prediction", "schedule", "latent_scale",
+                       "batch", "learning_rate", "warmup_steps", "ema_decay", "train_scenes", "data_seed", "steps", "held_out_eps_loss"},
+                   configPath.string());
 
     ModelDescription d;
     d.name = dir.string();
     d.schedule = scheduleFrom(c, configPath);
-    d.prediction = parsePrediction(c.value("prediction", "epsilon"));
+    d.prediction = parsePrediction(stringOr(c, "prediction", "epsilon", configPath));
     auto n = std::make_unique<ShippedNetworks>();
     n->autoencoder = loadAutoencoder(dir);
     const LatentUnetConfig config = unetConfig(c, configPath);
@@ -167,6 +172,9 @@ std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const 
     d.imageSize = n->autoencoder.imageSize;
     d.latentScale = n->autoencoder.latentScale;
     const int64_t side = d.imageSize / 4;
+    if (c.contains("latent_size") && positiveIntAt(c, "latent_size", configPath) != side)
+        throw InputError(configPath.string() + ": \"latent_size\" is " + std::to_string(c["latent_size"].get<int>()) + ", but the autoencoder makes " +
+                         std::to_string(side) + "×" + std::to_string(side) + " latents of its " + std::to_string(d.imageSize) + " px images");
     d.latentShape = {config.latentChannels, side, side};
     return std::make_shared<DiffusionModel>(std::move(n), std::move(d), options.maxBatch);
 }

@@ -19,7 +19,8 @@ FeatureMatrix latentFeatures(const DiffusionModel& model, const at::Tensor& imag
 
 ModelEvaluation evaluateSceneModel(const DiffusionModel& model, int count, uint64_t seed, int roundTripImages, double noiseLevel,
                                    const std::function<void(const std::string&)>& progress, const SolveControl& control) {
-    if (count < 2 || roundTripImages < 1) throw InputError("the evaluation needs two images per set or more and one round-trip image");
+    if (count < 2 || count > 100000 || roundTripImages < 1 || roundTripImages > 100000)
+        throw InputError("the evaluation takes 2 … 100000 images per set and 1 … 100000 round-trip images");
     if (model.imageSize() != 64) throw InputError("scene evaluation needs a model of 64×64 scenes");
     auto say = [&](const std::string& s) {
         if (progress) progress(s);

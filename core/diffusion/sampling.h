@@ -9,6 +9,9 @@
 
 namespace geo {
 
+// An InputError unless 1 ≤ count ≤ 4096 (the stated bound on samples asked for at once).
+void checkSampleCount(int count);
+
 // count × the model's latent shape of N(0, I) noise from a CPU generator seeded by `seed`, so a seed
 // gives the same noise on every device.
 at::Tensor gaussianLatents(const DiffusionModel& model, int count, uint64_t seed);

@@ -75,6 +75,9 @@ std::shared_ptr<const Field> parseField(const json& j) {
     const json& type = key(j, "type");
     if (!type.is_string()) throw InputError("\"type\" must be a string");
     const std::string t = type.get<std::string>();
+    // "from" and "to" are the toy mode's endpoints in a scene file (presets.cpp).
+    if (t == "gmm") checkKnownKeys(j, {"type", "weights", "means", "covariances", "from", "to"}, "a \"gmm\" field");
+    if (t == "muller_brown") checkKnownKeys(j, {"type", "temperature", "from", "to"}, "a \"muller_brown\" field");
     if (t == "gmm") return parseMixture(j);
     if (t == "muller_brown")
         return std::make_shared<MullerBrown>(j.contains("temperature") ? number(j["temperature"], "temperature") : 20.0);

@@ -81,10 +81,10 @@ SdUnetConfig sdUnetConfigFrom(const json& c, const std::filesystem::path& file) 
     for (size_t i = 0; i < levels; ++i)
         if (u.blockOutChannels[i] % u.heads[i] != 0 || u.blockOutChannels[i] % u.normGroups != 0)
             throw bad(file, "block_out_channels", "entry " + std::to_string(u.blockOutChannels[i]) + " is not divisible by its heads and norm groups");
-    u.linearProjection = c.value("use_linear_projection", false);
-    u.upcastAttention = c.value("upcast_attention", false);
-    u.flipSinToCos = c.value("flip_sin_to_cos", true);
-    u.freqShift = c.value("freq_shift", 0);
+    u.linearProjection = boolOr(c, "use_linear_projection", false, file);
+    u.upcastAttention = boolOr(c, "upcast_attention", false, file);
+    u.flipSinToCos = boolOr(c, "flip_sin_to_cos", true, file);
+    u.freqShift = intOr(c, "freq_shift", 0, file);
     requireDefault(c, "mid_block_type", "UNetMidBlock2DCrossAttn", file);
     requireDefault(c, "act_fn", "silu", file);
     requireDefault(c, "transformer_layers_per_block", 1, file);
@@ -129,7 +129,7 @@ ClipTextConfig clipTextConfigFrom(const json& c, const std::filesystem::path& fi
     t.intermediate = positiveIntAt(c, "intermediate_size", file);
     t.layers = positiveIntAt(c, "num_hidden_layers", file);
     t.heads = positiveIntAt(c, "num_attention_heads", file);
-    t.activation = c.value("hidden_act", "quick_gelu");
+    t.activation = stringOr(c, "hidden_act", "quick_gelu", file);
     if (t.activation != "quick_gelu" && t.activation != "gelu") throw unknownNameError("hidden_act in " + file.string(), t.activation, {"quick_gelu", "gelu"});
     t.layerNormEps = c.contains("layer_norm_eps") ? positiveNumberAt(c, "layer_norm_eps", file) : 1e-5;
     if (t.hidden % t.heads != 0) throw bad(file, "hidden_size", "is not divisible by num_attention_heads");

@@ -128,13 +128,14 @@ std::string familyOf(const SdSource& s) {
 void readScheduler(SdSource& s, const fs::path& file) {
     if (!fs::is_regular_file(file)) return;
     const json c = readJsonFile(file);
-    if (c.value("beta_schedule", "scaled_linear") != "scaled_linear")
-        throw InputError(file.string() + ": only the \"scaled_linear\" beta schedule is supported, not \"" + c.value("beta_schedule", "") + "\"");
+    objectIn(c, file);
+    const std::string betas = stringOr(c, "beta_schedule", "scaled_linear", file);
+    if (betas != "scaled_linear") throw InputError(file.string() + ": only the \"scaled_linear\" beta schedule is supported, not \"" + betas + "\"");
     s.trainSteps = c.contains("num_train_timesteps") ? positiveIntAt(c, "num_train_timesteps", file) : 1000;
     s.betaStart = c.contains("beta_start") ? positiveNumberAt(c, "beta_start", file) : 0.00085;
     s.betaEnd = c.contains("beta_end") ? positiveNumberAt(c, "beta_end", file) : 0.012;
-    if (c.contains("prediction_type") && c["prediction_type"].is_string()) {
-        s.prediction = c["prediction_type"].get<std::string>();
+    if (const std::string p = stringOr(c, "prediction_type", "", file); !p.empty()) {
+        s.prediction = p;
         s.predictionFrom = "scheduler config";
     }
 }
@@ -145,9 +146,9 @@ void readTokenizer(SdSource& s, const fs::path& dir) {
     for (const char* name : {"special_tokens_map.json", "tokenizer_config.json"}) {
         if (!fs::is_regular_file(dir / name)) continue;
         const json c = readJsonFile(dir / name);
-        if (!c.contains("pad_token")) continue;
+        if (!objectIn(c, dir / name).contains("pad_token")) continue;
         const json& pad = c["pad_token"];
-        const std::string text = pad.is_string() ? pad.get<std::string>() : pad.is_object() ? pad.value("content", "") : "";
+        const std::string text = pad.is_string() ? pad.get<std::string>() : pad.is_object() ? stringOr(pad, "content", "", dir / name) : "";
         s.padWithZero = text == "!";
         return;
     }
@@ -156,7 +157,7 @@ void readTokenizer(SdSource& s, const fs::path& dir) {
 template <typename Config, typename Parse>
 SdPart<Config> componentFolder(const fs::path& dir, Parse parse) {
     const fs::path config = dir / "config.json";
-    return {parse(readJsonFile(config), config), openFile(weightsIn(dir)), SdNaming::Diffusers};
+    return {parse(objectIn(readJsonFile(config), config), config), openFile(weightsIn(dir)), SdNaming::Diffusers};
 }
 
 void openSingleFile(SdSource& s, const SdSourceOptions& options) {
@@ -205,15 +206,15 @@ SdSource SdSource::open(const fs::path& path, const SdSourceOptions& options) {
         openSingleFile(s, options);
     } else if (fs::is_regular_file(path / "model_index.json")) {
         s.layout = "diffusers folder";
-        readJsonFile(path / "model_index.json");  // malformed is an error even though the folders say it all
+        objectIn(readJsonFile(path / "model_index.json"), path / "model_index.json");  // malformed is an error even though the folders say it all
         s.unet = componentFolder<SdUnetConfig>(path / "unet", sdUnetConfigFrom);
         s.vae = componentFolder<SdVaeConfig>(path / "vae", sdVaeConfigFrom);
         if (fs::is_directory(path / "text_encoder")) s.text = componentFolder<ClipTextConfig>(path / "text_encoder", clipTextConfigFrom);
         readTokenizer(s, path / "tokenizer");
         readScheduler(s, path / "scheduler" / "scheduler_config.json");
     } else if (fs::is_regular_file(path / "config.json")) {
-        const json c = readJsonFile(path / "config.json");
-        const std::string cls = c.value("_class_name", c.value("model_type", ""));
+        const json c = objectIn(readJsonFile(path / "config.json"), path / "config.json");
+        const std::string cls = stringOr(c, "_class_name", stringOr(c, "model_type", "", path / "config.json"), path / "config.json");
         if (cls == "UNet2DConditionModel") {
             s.layout = "UNet folder";
             s.unet = componentFolder<SdUnetConfig>(path, sdUnetConfigFrom);

@@ -77,7 +77,7 @@ void validate(const Field& field, const Eigen::VectorXd& a, const Eigen::VectorX
     if (a.size() != field.dim() || b.size() != field.dim())
         throw InputError("endpoints must have " + std::to_string(field.dim()) + " coordinates");
     if (!a.allFinite() || !b.allFinite()) throw InputError("endpoints must be finite numbers");
-    if (o.points < 3) throw InputError("a path needs at least 3 points, got " + std::to_string(o.points));
+    if (o.points < 3 || o.points > 100000) throw InputError("a path takes 3 … 100000 points, got " + std::to_string(o.points));
     if (o.maxIterations < 0) throw InputError("maxIterations must not be negative");
 }
 

@@ -95,7 +95,8 @@ private:
 }  // namespace
 
 SplineFit minimizeOverSpline(const SplineCurve& curve, const PointObjective& objective, const SpacetimeBvpOptions& o, const SolveControl& control) {
-    if (o.points < 3 || o.maxSteps < 0 || o.window < 1 || !(o.learningRate > 0)) throw InputError("invalid spacetime BVP options");
+    if (o.points < 3 || o.points > 10000) throw InputError("a spacetime curve takes 3 … 10000 points, got " + std::to_string(o.points));
+    if (o.maxSteps < 0 || o.maxSteps > 1000000 || o.window < 1 || !(o.learningRate > 0)) throw InputError("invalid spacetime BVP options");
     const Eigen::Index params = static_cast<Eigen::Index>(curve.nodes()) * curve.dims();
     if (o.initialWeights.size() && (o.initialWeights.rows() != curve.nodes() || o.initialWeights.cols() != curve.dims()))
         throw InputError("the spacetime BVP's initial spline weights have the wrong shape");
