@@ -87,30 +87,6 @@ c10::ScalarType resolveDtype(const std::string& name, c10::Device device) {
 
 namespace {
 
-LatentUnetConfig unetConfig(const json& c, const fs::path& file) {
-    if (stringOr(c, "architecture", "", file) != "latent-unet") throw InputError(file.string() + ": \"architecture\" must be \"latent-unet\"");
-    LatentUnetConfig config;
-    config.latentChannels = positiveIntAt(c, "latent_channels", file);
-    config.attentionHeads = positiveIntAt(c, "attention_heads", file);
-    if (!c.contains("channels") || !c["channels"].is_array() || c["channels"].empty())
-        throw InputError(file.string() + ": \"channels\" must be a list of positive integers");
-    config.channels.clear();
-    for (const json& w : c["channels"]) {
-        if (!w.is_number_integer() || w.get<int>() < 1) throw InputError(file.string() + ": \"channels\" must be a list of positive integers");
-        config.channels.push_back(w.get<int>());
-    }
-    return config;
-}
-
-DiscreteSchedule scheduleFrom(const json& c, const fs::path& file) {
-    if (!c.contains("schedule") || !c["schedule"].is_object()) throw InputError(file.string() + ": \"schedule\" is missing");
-    const json& s = c["schedule"];
-    checkKnownKeys(s, {"train_steps", "beta_start", "beta_end", "beta_schedule"}, file.string() + ", \"schedule\"");
-    if (stringOr(s, "beta_schedule", "", file) != "scaled_linear")
-        throw InputError(file.string() + ": only the \"scaled_linear\" beta schedule is supported");
-    return DiscreteSchedule(positiveIntAt(s, "train_steps", file), positiveNumberAt(s, "beta_start", file), positiveNumberAt(s, "beta_end", file));
-}
-
 void requireShape(const at::Tensor& t, int64_t c, int64_t h, int64_t w, const char* what) {
     if (t.dim() != 4 || t.size(1) != c || t.size(2) != h || t.size(3) != w)
         throw InputError(std::string(what) + " must be [N, " + std::to_string(c) + ", " + std::to_string(h) + ", " + std::to_string(w) +
@@ -148,22 +124,25 @@ std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const 
     const c10::Device device = resolveDevice(options.device);
     const c10::ScalarType dtype = resolveDtype(options.dtype, device);
     const fs::path configPath = dir / "unet.json";
-    const json c = objectIn(readJsonFile(configPath), configPath);
-    // What the trainer writes (train_diffusion.cpp): anything else is a misspelling or another format.
-    checkKnownKeys(c, {"architecture", "channels", "latent_channels", "attention_heads", "latent_size", "prediction", "schedule", "latent_scale",
-                       "batch", "learning_rate", "warmup_steps", "ema_decay", "train_scenes", "data_seed", "steps", "held_out_eps_loss"},
-                   configPath.string());
+    const UnetFile u = parseUnetJson(readJsonFile(configPath), configPath);
 
     ModelDescription d;
     d.name = dir.string();
-    d.schedule = scheduleFrom(c, configPath);
-    d.prediction = parsePrediction(stringOr(c, "prediction", "epsilon", configPath));
+    d.schedule = DiscreteSchedule(u.trainSteps, u.betaStart, u.betaEnd);
+    d.prediction = parsePrediction(u.prediction);
     auto n = std::make_unique<ShippedNetworks>();
     n->autoencoder = loadAutoencoder(dir);
-    const LatentUnetConfig config = unetConfig(c, configPath);
+    const LatentUnetConfig& config = u.config;
     if (config.latentChannels != n->autoencoder.network->config().latentChannels)
         throw InputError(configPath.string() + ": the UNet takes " + std::to_string(config.latentChannels) + " latent channels, the autoencoder makes " +
                          std::to_string(n->autoencoder.network->config().latentChannels));
+    const int64_t side = n->autoencoder.imageSize / 4;
+    if (u.latentSize != 0 && u.latentSize != side)
+        throw InputError(configPath.string() + ": \"latent_size\" is " + std::to_string(u.latentSize) + ", but the autoencoder makes " +
+                         std::to_string(side) + "×" + std::to_string(side) + " latents of its " + std::to_string(n->autoencoder.imageSize) + " px images");
+    if (side % (int64_t(1) << (config.channels.size() - 1)) != 0)
+        throw InputError(configPath.string() + ": " + std::to_string(config.channels.size()) + " levels halve the " + std::to_string(side) +
+                         "-wide latents to a fraction; use fewer \"channels\" entries");
     n->unet = LatentUnet(config);
     loadStateDict(*n->unet, SafetensorsFile(dir / "unet.safetensors"));
     n->unet->eval();
@@ -171,10 +150,6 @@ std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const 
     n->autoencoder.network->to(device, dtype);
     d.imageSize = n->autoencoder.imageSize;
     d.latentScale = n->autoencoder.latentScale;
-    const int64_t side = d.imageSize / 4;
-    if (c.contains("latent_size") && positiveIntAt(c, "latent_size", configPath) != side)
-        throw InputError(configPath.string() + ": \"latent_size\" is " + std::to_string(c["latent_size"].get<int>()) + ", but the autoencoder makes " +
-                         std::to_string(side) + "×" + std::to_string(side) + " latents of its " + std::to_string(d.imageSize) + " px images");
     d.latentShape = {config.latentChannels, side, side};
     return std::make_shared<DiffusionModel>(std::move(n), std::move(d), options.maxBatch);
 }

@@ -7,17 +7,9 @@
 
 #include <string>
 
-namespace geo {
+#include "nn/network_configs.h"
 
-struct AutoencoderConfig {
-    int channels = 48;        // width of the first level; the second has twice as many
-    int latentChannels = 4;
-    // How the decoder reaches full resolution: "upsample" (nearest ×2, conv and a residual block at
-    // full resolution) or "pixel-shuffle" (a conv to 12 channels at half resolution rearranged into
-    // 2×2 pixels: no full-resolution convolutions, twice as fast).
-    std::string decoderHead = "upsample";
-    int decoderWidth = 0;  // channels of the decoder's half-resolution stage; 0: twice `channels`
-};
+namespace geo {
 
 class AutoencoderImpl : public torch::nn::Module {
 public:

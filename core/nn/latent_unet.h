@@ -13,13 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "nn/network_configs.h"
+
 namespace geo {
 
-struct LatentUnetConfig {
-    int latentChannels = 4;
-    std::vector<int> channels{32, 64, 128};  // per level; each level after the first halves the resolution
-    int attentionHeads = 4;                  // of the middle block's self-attention
-};
 
 class LatentUnetImpl : public torch::nn::Module {
 public:
