@@ -26,7 +26,7 @@ cmake -S . -B build-fuzz -G Ninja -DGEODESIC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang+
 cmake --build build-fuzz >/dev/null
 
 mkdir -p build-fuzz/findings build-fuzz/logs
-summary=build-fuzz/fuzz-summary.md
+summary=${FUZZ_SUMMARY:-build-fuzz/fuzz-summary.md}
 {
   echo "| target | executions | seconds | executions/s | corpus | result |"
   echo "|---|---|---|---|---|---|"

@@ -3,6 +3,8 @@
 // expected, exit status 2, and nothing written.
 #include <QDir>
 #include <QFile>
+#include <QImage>
+#include <QPainter>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <fstream>
@@ -92,6 +94,28 @@ private Q_SLOTS:
     }
     // The shipped model's configs spoilt one way at a time (weights linked, not copied): one line naming
     // the file, the key and what was expected, before any sampling; the unspoilt copy samples.
+    // A file cut off in the middle (an interrupted download): the decoders would fill the rest with grey
+    // and report success; refused with the reason instead.
+    void truncatedImages() {
+        QTemporaryDir dir;
+        QImage image(64, 64, QImage::Format_RGB888);
+        image.fill(Qt::darkCyan);
+        QPainter(&image).fillRect(8, 8, 40, 30, Qt::yellow);
+        for (const char* format : {"jpg", "png"}) {
+            const QString folder = dir.filePath(format);
+            QVERIFY(QDir().mkpath(folder));
+            QVERIFY(image.save(folder + "/a." + format, format));
+            QVERIFY(image.save(folder + "/b." + format, format));
+            const Run whole = cli({"metrics", folder, "--no-model", "--json", dir.filePath(QString(format) + ".json")});
+            QVERIFY2(whole.code == 0, whole.err.constData());
+            QFile b(folder + "/b." + format);
+            QVERIFY(b.resize(b.size() / 2));
+            const Run cut = cli({"metrics", folder, "--no-model", "--json", dir.filePath(QString(format) + "-cut.json")});
+            QCOMPARE(cut.code, 2);
+            const QString err = QString::fromUtf8(cut.err).trimmed();
+            QVERIFY2(!err.contains('\n') && err.contains("b." + QString(format)) && err.contains("ends early"), qPrintable(err));
+        }
+    }
     void malformedModelConfigs_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("key");

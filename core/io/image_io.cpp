@@ -1,5 +1,7 @@
 #include "io/image_io.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -17,11 +19,52 @@ void writePng(const std::filesystem::path& path, const RgbImage& image) {
     writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
+namespace {
+
+constexpr uintmax_t kMaxImageFileBytes = uintmax_t(1) << 30;  // 1 GiB: beyond any photo; refused before reading
+
+bool startsWith(const std::vector<uchar>& b, std::initializer_list<uchar> magic) {
+    return b.size() >= magic.size() && std::equal(magic.begin(), magic.end(), b.begin());
+}
+
+size_t find(const std::vector<uchar>& b, std::initializer_list<uchar> what, size_t from) {
+    const auto at = std::search(b.begin() + static_cast<std::ptrdiff_t>(std::min(from, b.size())), b.end(), what.begin(), what.end());
+    return at == b.end() ? std::string::npos : static_cast<size_t>(at - b.begin());
+}
+
+// The decoders fill what is missing of a cut-off file (libjpeg with grey, after a warning of its own on
+// standard error) and report success, so completeness is checked here: a JPEG's end-of-image marker
+// after its first scan (entropy-coded data cannot hold FF D9), a PNG's IEND chunk. Data appended after
+// them (a motion photo's video) is allowed.
+void requireComplete(const std::vector<uchar>& bytes, const std::filesystem::path& path) {
+    if (startsWith(bytes, {0xFF, 0xD8, 0xFF})) {
+        const size_t scan = find(bytes, {0xFF, 0xDA}, 2);
+        if (scan == std::string::npos || find(bytes, {0xFF, 0xD9}, scan + 2) == std::string::npos)
+            throw InputError(path.string() + ": the JPEG data ends early (a truncated or damaged file)");
+    } else if (startsWith(bytes, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
+        if (find(bytes, {'I', 'E', 'N', 'D'}, 8) == std::string::npos) throw InputError(path.string() + ": the PNG data ends early (a truncated or damaged file)");
+    }
+}
+
+}  // namespace
+
 RgbImage readImage(const std::filesystem::path& path) {
     if (!std::filesystem::is_regular_file(path)) throw InputError(path.string() + ": no such file");
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec || size > kMaxImageFileBytes) throw InputError(path.string() + ": larger than the 1 GiB an image file may have");
+    std::vector<uchar> bytes(static_cast<size_t>(size));
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+        const size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
+        std::fclose(f);
+        if (got != bytes.size()) throw InputError(path.string() + ": could not be read to its end");
+    } else {
+        throw InputError(path.string() + ": cannot open file");
+    }
+    requireComplete(bytes, path);
     cv::Mat bgr;
     try {
-        bgr = cv::imread(path.string(), cv::IMREAD_COLOR);
+        bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
     } catch (const cv::Exception&) {
         bgr.release();
     }
