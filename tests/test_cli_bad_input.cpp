@@ -3,10 +3,13 @@
 // expected, exit status 2, and nothing written.
 #include <QDir>
 #include <QFile>
+#include <QMap>
+#include <QProcess>
 #include <QImage>
 #include <QPainter>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/resource.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -114,6 +117,51 @@ private Q_SLOTS:
             QCOMPARE(cut.code, 2);
             const QString err = QString::fromUtf8(cut.err).trimmed();
             QVERIFY2(!err.contains('\n') && err.contains("b." + QString(format)) && err.contains("ends early"), qPrintable(err));
+        }
+    }
+    // A file size limit (RLIMIT_FSIZE: what a full disk looks like to a writer) during an export that
+    // replaces an earlier one: a message, exit 2, the earlier files byte for byte, no partial file.
+    void fileSizeLimitDuringExportKeepsThePreviousOne() {
+        const QString shipped = qEnvironmentVariable("GEODESIC_MODEL_DIR");
+        if (shipped.isEmpty()) QSKIP("GEODESIC_MODEL_DIR is not set");
+        QTemporaryDir dir;
+        QImage a(64, 64, QImage::Format_RGB888), b(64, 64, QImage::Format_RGB888);
+        a.fill(Qt::darkCyan);
+        b.fill(Qt::darkYellow);
+        QVERIFY(a.save(dir.filePath("a.png")) && b.save(dir.filePath("b.png")));
+        const QString out = dir.filePath("out");
+        const QStringList args{"interpolate", dir.filePath("a.png"), dir.filePath("b.png"), "--model", shipped, "--out", out, "--frames", "3",
+                               "--iterations", "20", "--json", out + "/path.json"};
+        const Run first = cli(args + QStringList{"--seed", "1"});
+        QVERIFY2(first.code == 0, first.err.constData());
+        QMap<QString, QByteArray> before;
+        for (const QFileInfo& f : QDir(out).entryInfoList(QDir::Files)) {
+            QFile file(f.filePath());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            before[f.fileName()] = file.readAll();
+        }
+        QVERIFY(before.contains("path.json") && before.contains("frame_002.png"));
+
+        QProcess p;
+        p.setChildProcessModifier([] {
+            const rlimit limit{4096, 4096};  // bytes per file: the frames fit, the strip and the JSON do not
+            setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        p.start(qEnvironmentVariable("GEODESIC_CLI"), args + QStringList{"--seed", "2"});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);  // not killed by SIGXFSZ
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed().split('\n').last();
+        QVERIFY2(err.contains("File too large"), qPrintable(err));
+        for (const QFileInfo& f : QDir(out).entryInfoList(QDir::Files | QDir::Hidden | QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QVERIFY2(before.contains(f.fileName()) || f.isDir(), qPrintable("left behind: " + f.fileName()));
+            if (f.isDir()) {
+                QVERIFY2(!f.fileName().startsWith(".partial"), qPrintable("left behind: " + f.fileName()));
+                continue;
+            }
+            QFile file(f.filePath());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY2(file.readAll() == before[f.fileName()], qPrintable(f.fileName() + " changed"));
         }
     }
     void malformedModelConfigs_data() {

@@ -84,6 +84,25 @@ private Q_SLOTS:
         QVERIFY(torch::equal(sampleLatents(*model, 2, 7, 5), sampleLatents(*model, 2, 7, 5)));
         QVERIFY(!torch::equal(sampleLatents(*model, 2, 7, 5), sampleLatents(*model, 2, 8, 5)));
     }
+    // Weights that make Inf and NaN (finite but huge, so the loader's own NaN check passes them): the
+    // first call stops at its batch with the timestep and rows, so a sample or a path is never decoded,
+    // drawn or written from it.
+    void nonFiniteOutputIsStoppedAtItsBatch() {
+        QTemporaryDir dir;
+        const fs::path d = tinyModel(dir);
+        torch::manual_seed(0);
+        LatentUnet unet(LatentUnetConfig{4, {8, 16}, 2});
+        {
+            torch::NoGradGuard noGrad;
+            for (auto& p : unet->named_parameters()) p.value().fill_(1e30f);
+        }
+        saveStateDict(*unet, d / "unet.safetensors");
+        const auto model = DiffusionModel::load(d);
+        const QString e = errorOf([&] { model->epsilon(torch::zeros({3, 4, 16, 16}), 500); });
+        QVERIFY2(e.contains("noise prediction at timestep 500 is not finite") && e.contains("rows 0 … 2"), qPrintable(e));
+        const QString s = errorOf([&] { sampleLatents(*model, 2, 7, 5); });
+        QVERIFY2(s.contains("is not finite"), qPrintable(s));
+    }
     void brokenFoldersNameTheProblem() {
         QTemporaryDir dir;
         const fs::path d = tinyModel(dir);

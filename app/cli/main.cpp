@@ -1,5 +1,6 @@
 // geodesic-cli: everything the GUI does, without a display. Invalid input prints one line on
 // standard error and exits with status 2.
+#include <csignal>
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -16,6 +17,9 @@
 #include "train_commands.h"
 
 int main(int argc, char** argv) {
+    // Past a file size limit (ulimit -f) a write should fail with EFBIG and be reported like a full
+    // disk, not end the process with SIGXFSZ halfway through an export.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"Geodesic Explorer, headless: density and spacetime geodesics of diffusion models"};
     app.set_version_flag("--version", std::string(GEODESIC_VERSION));
     app.require_subcommand(1);

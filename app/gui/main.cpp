@@ -1,5 +1,6 @@
 // geodesic-explorer: the desktop program.
 #include <QApplication>
+#include <csignal>
 #include <QCommandLineParser>
 #include <QTimer>
 #include <memory>
@@ -59,6 +60,7 @@ void scriptVideo(MainWindow& w, const QString& path, bool run, const QString& fo
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGXFSZ, SIG_IGN);  // past a file size limit, exports fail with a message instead of killing the program
     QApplication app(argc, argv);
     QApplication::setApplicationName("Geodesic Explorer");
     QApplication::setOrganizationName("Geodesic Explorer");

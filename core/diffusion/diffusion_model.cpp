@@ -93,6 +93,14 @@ void requireShape(const at::Tensor& t, int64_t c, int64_t h, int64_t w, const ch
                          "], not " + shapeText({t.sizes().data(), t.sizes().size()}));
 }
 
+// A model whose weights (or inputs) are broken gives NaN or Inf: stopped at the batch where it appears,
+// named with its timestep and rows, before anything downstream draws or writes it.
+void requireFinite(const at::Tensor& out, const std::string& what, int64_t firstRow) {
+    if (at::isfinite(out.detach()).all().item<bool>()) return;
+    throw InputError("the model's " + what + " is not finite (NaN or Inf) in batch rows " + std::to_string(firstRow) + " … " +
+                     std::to_string(firstRow + out.size(0) - 1) + ": its weights or its input are broken");
+}
+
 // f(rows, first) applied to batch rows [first, first + chunk) in turn, the results concatenated.
 template <typename F>
 at::Tensor inChunks(const at::Tensor& batch, int64_t chunk, F&& f) {
@@ -166,17 +174,18 @@ void DiffusionModel::setConditioning(const TextConditioning& c) {
 c10::Device DiffusionModel::device() const { return nets_->device(); }
 c10::ScalarType DiffusionModel::dtype() const { return nets_->dtype(); }
 
-at::Tensor DiffusionModel::epsilonOfChunk(const at::Tensor& x, int64_t t, const at::Tensor& context) const {
+at::Tensor DiffusionModel::epsilonOfChunk(const at::Tensor& x, int64_t t, const at::Tensor& context, int64_t firstRow) const {
     const at::Tensor xt = x.to(device(), dtype());
     const at::Tensor steps = torch::full({xt.size(0)}, t, torch::TensorOptions().dtype(torch::kLong).device(xt.device()));
     const at::Tensor out = context.defined() ? nets_->predictWith(xt, steps, context.to(device(), dtype())) : nets_->predict(xt, steps);
+    requireFinite(out, "noise prediction at timestep " + std::to_string(t), firstRow);
     return epsilonFromPrediction(d_.prediction, out.to(torch::kFloat), xt.to(torch::kFloat), d_.schedule.alphaBar(static_cast<int>(t)));
 }
 
 at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
     requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t) { return epsilonOfChunk(part, t, {}); }).to(x.device(), x.scalar_type());
+    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, {}, first); }).to(x.device(), x.scalar_type());
 }
 
 at::Tensor LatentNetworks::embedText(const std::string&) const { throw InputError("this model takes no text prompt"); }
@@ -193,13 +202,13 @@ at::Tensor DiffusionModel::epsilonWith(const at::Tensor& x, int64_t t, const at:
     if (context.dim() != 3 || (context.size(0) != 1 && context.size(0) != x.size(0)))
         throw InputError("a text context must be [1 or N, L, D], not " + shapeText({context.sizes().data(), context.sizes().size()}));
     torch::NoGradGuard noGrad;
-    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, contextRows(context, first, part.size(0))); })
+    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, contextRows(context, first, part.size(0)), first); })
         .to(x.device(), x.scalar_type());
 }
 
 at::Tensor DiffusionModel::epsilonWithGradient(const at::Tensor& x, int64_t t, const at::Tensor& context) const {
     requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
-    return epsilonOfChunk(x, t, contextRows(context, 0, x.size(0)));
+    return epsilonOfChunk(x, t, contextRows(context, 0, x.size(0)), 0);
 }
 
 at::Tensor DiffusionModel::epsilonAtTimes(const at::Tensor& x, const at::Tensor& tau, const at::Tensor& context) const {
@@ -211,6 +220,7 @@ at::Tensor DiffusionModel::epsilonAtTimes(const at::Tensor& x, const at::Tensor&
     const at::Tensor out = (context.defined() && textConditioned() ? nets_->predictWith(xt, steps, contextRows(context, 0, x.size(0)).to(device(), dtype()))
                                                                     : nets_->predict(xt, steps))
                                .to(torch::kFloat);
+    requireFinite(out, "noise prediction at fractional timesteps", 0);
     if (d_.prediction == Prediction::Epsilon) return out;
     // ᾱ at fractional τ: linear between the table's entries, differentiable in τ.
     std::vector<float> table(static_cast<size_t>(d_.schedule.trainSteps()));
@@ -227,16 +237,20 @@ at::Tensor DiffusionModel::epsilonAtTimes(const at::Tensor& x, const at::Tensor&
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;
-    return inChunks(images, maxBatch_, [&](const at::Tensor& part, int64_t) {
-        return nets_->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat) * d_.latentScale;
+    return inChunks(images, maxBatch_, [&](const at::Tensor& part, int64_t first) {
+        const at::Tensor z = nets_->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat);
+        requireFinite(z, "encoding of images", first);
+        return z * d_.latentScale;
     });
 }
 
 at::Tensor DiffusionModel::decode(const at::Tensor& latents) const {
     requireShape(latents, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    return inChunks(latents, maxBatch_, [&](const at::Tensor& part, int64_t) {
-        return nets_->decode((part / d_.latentScale).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
+    return inChunks(latents, maxBatch_, [&](const at::Tensor& part, int64_t first) {
+        const at::Tensor images = nets_->decode((part / d_.latentScale).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
+        requireFinite(images, "decoding of latents", first);
+        return images;
     });
 }
 

@@ -121,7 +121,7 @@ public:
 private:
     // ε of latents small enough for one network call, with autograd as the caller has it; conditioned on
     // context (one row per latent) when it is defined, else on the default conditioning.
-    at::Tensor epsilonOfChunk(const at::Tensor& x, int64_t t, const at::Tensor& context) const;
+    at::Tensor epsilonOfChunk(const at::Tensor& x, int64_t t, const at::Tensor& context, int64_t firstRow) const;
 
     std::unique_ptr<LatentNetworks> nets_;
     ModelDescription d_;
