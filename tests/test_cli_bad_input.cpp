@@ -164,6 +164,21 @@ private Q_SLOTS:
             QVERIFY2(file.readAll() == before[f.fileName()], qPrintable(f.fileName() + " changed"));
         }
     }
+    // Found by fuzz_image: a file with a DICOM signature aborted the whole program inside OpenCV's GDCM
+    // decoder (an assertion). Formats the program does not read no longer reach OpenCV.
+    void aDamagedDicomFileIsRefusedNotACrash() {
+        QTemporaryDir dir;
+        QByteArray bytes = QByteArray::fromBase64(
+            "QlBGEApE//////////////////////////////8h////////////////////////////////////////////////////////////"
+            "////////////////////////////////////////////////////////////////UgAAoxBESUNNAABN");
+        QVERIFY(QDir().mkpath(dir.filePath("frames")));
+        QFile f(dir.filePath("frames/scan.png"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+        f.close();
+        const Run r = cli({"metrics", dir.filePath("frames"), "--no-model", "--json", dir.filePath("m.json")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("not an image in a format this program reads"), r.err.constData());
+    }
     void malformedModelConfigs_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("key");

@@ -46,6 +46,16 @@ void requireComplete(const std::vector<uchar>& bytes, const std::filesystem::pat
     }
 }
 
+// OpenCV tries every decoder it was built with on whatever it is given, including ones no user means
+// here, and one of them (GDCM's DICOM reader) aborts the process on a damaged file (found by
+// fuzz_image). Only the formats the program reads reach it, recognised by their signatures.
+bool isReadableFormat(const std::vector<uchar>& b) {
+    if (startsWith(b, {0x89, 'P', 'N', 'G'}) || startsWith(b, {0xFF, 0xD8, 0xFF}) || startsWith(b, {'B', 'M'})) return true;
+    if (startsWith(b, {'I', 'I', 0x2A, 0x00}) || startsWith(b, {'M', 'M', 0x00, 0x2A})) return true;  // TIFF
+    if (b.size() >= 12 && startsWith(b, {'R', 'I', 'F', 'F'}) && std::equal(b.begin() + 8, b.begin() + 12, "WEBP")) return true;
+    return b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6';  // PBM, PGM, PPM
+}
+
 }  // namespace
 
 RgbImage readImage(const std::filesystem::path& path) {
@@ -61,6 +71,7 @@ RgbImage readImage(const std::filesystem::path& path) {
     } else {
         throw InputError(path.string() + ": cannot open file");
     }
+    if (!isReadableFormat(bytes)) throw InputError(path.string() + ": not an image in a format this program reads (PNG, JPEG, BMP, TIFF, WebP, PPM/PGM)");
     requireComplete(bytes, path);
     cv::Mat bgr;
     try {
