@@ -22,8 +22,13 @@ done
 [ ${#limit[@]} -eq 0 ] && limit=(-max_total_time=60)
 [ ${#targets[@]} -eq 0 ] && targets=(safetensors field_json model_configs tokenizer_files openai_vocabulary prompt image cli_values)
 
-cmake -S . -B build-fuzz -G Ninja -DGEODESIC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz >/dev/null
+mkdir -p build-fuzz
+if ! { cmake -S . -B build-fuzz -G Ninja -DGEODESIC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build build-fuzz; } >build-fuzz/build.log 2>&1; then
+  tail -40 build-fuzz/build.log
+  echo "fuzz: the build failed (build-fuzz/build.log)" >&2
+  exit 1
+fi
 
 mkdir -p build-fuzz/findings build-fuzz/logs
 summary=${FUZZ_SUMMARY:-build-fuzz/fuzz-summary.md}

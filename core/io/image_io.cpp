@@ -27,7 +27,7 @@ bool startsWith(const std::vector<uchar>& b, std::initializer_list<uchar> magic)
     return b.size() >= magic.size() && std::equal(magic.begin(), magic.end(), b.begin());
 }
 
-size_t find(const std::vector<uchar>& b, std::initializer_list<uchar> what, size_t from) {
+size_t findBytes(const std::vector<uchar>& b, std::initializer_list<uchar> what, size_t from) {
     const auto at = std::search(b.begin() + static_cast<std::ptrdiff_t>(std::min(from, b.size())), b.end(), what.begin(), what.end());
     return at == b.end() ? std::string::npos : static_cast<size_t>(at - b.begin());
 }
@@ -38,11 +38,11 @@ size_t find(const std::vector<uchar>& b, std::initializer_list<uchar> what, size
 // them (a motion photo's video) is allowed.
 void requireComplete(const std::vector<uchar>& bytes, const std::filesystem::path& path) {
     if (startsWith(bytes, {0xFF, 0xD8, 0xFF})) {
-        const size_t scan = find(bytes, {0xFF, 0xDA}, 2);
-        if (scan == std::string::npos || find(bytes, {0xFF, 0xD9}, scan + 2) == std::string::npos)
+        const size_t scan = findBytes(bytes, {0xFF, 0xDA}, 2);
+        if (scan == std::string::npos || findBytes(bytes, {0xFF, 0xD9}, scan + 2) == std::string::npos)
             throw InputError(path.string() + ": the JPEG data ends early (a truncated or damaged file)");
     } else if (startsWith(bytes, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
-        if (find(bytes, {'I', 'E', 'N', 'D'}, 8) == std::string::npos) throw InputError(path.string() + ": the PNG data ends early (a truncated or damaged file)");
+        if (findBytes(bytes, {'I', 'E', 'N', 'D'}, 8) == std::string::npos) throw InputError(path.string() + ": the PNG data ends early (a truncated or damaged file)");
     }
 }
 
