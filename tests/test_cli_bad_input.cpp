@@ -179,6 +179,26 @@ private Q_SLOTS:
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("not an image in a format this program reads"), r.err.constData());
     }
+    // Found by fuzz_image: 520 bytes of TIFF declaring 14864×19789 pixels made OpenCV allocate 2 GiB.
+    // Declared sizes are read from the header and bounded (134 megapixels) before any decoder runs.
+    void aTinyFileDeclaringAHugeImageIsRefused() {
+        QTemporaryDir dir;
+        const QByteArray bytes = QByteArray::fromBase64(
+            "SUkqAGYBAACAK1WqwAgEAQeEQmFQuGQ2Ev9/gBXK5WwuCxaHQ2IweIQxXq9XReDwaRyQASaMw+OwqIRFYrFYSKTzKCyiUgCVzicy0ALNZrKLzW"
+            "SyabTeeRyWx1arVaTShSWEUWWTmdRueLZbLWa06iVGUVSkRuq1VbrdbUGRU+E1KHwid0mIrhcLah0Su1B/PJ0P5zMcAAYHAIMDMAAgH26Vv+5L"
+            "euRiDvt4ud+t9bAQBgKEPp9v1+BwkA0KhuwgDF16Dt0KvEEuMIBsEyN8u9zPFrK/LAN8aZ+M1sOcLiwkCITCgJBIJwi5XSTgB5gl9MUItB9r0S"
+            "DsLhQKBPY7NrLCEN5zPB3PcDCAaEoSCQSgT2RzkwoAvN3vYAAR+A4HYeFPx6u94myXRvnIdYMhkJwLAuDL2AIjiELKs6iwitiDnyep5gMBQGpY"
+            "xAALKWqRtMhsJwaqaFn+rCtQim8VrapAAICAAAwAAAEDAAEAAAAQOi8vAQEDAAEAAABNTQAqAgEDAAMAAAD8AQAAAwEDAAEAAAAFAAAABgEDAA"
+            "EAAAACAAAAEQEEAAEAAAAIAAAAFQEDAAEAAAADAAAANgEDAAEAAAAQAAAAFwEEAAEAAABdAQAAHAEDAAEAAAABAAAAPQEDAAEAAAACAAAAUwED"
+            "AAMAAAACAgAAAAAAAAgACAAIAAEAAQABAA==");
+        QVERIFY(QDir().mkpath(dir.filePath("frames")));
+        QFile f(dir.filePath("frames/huge.tif"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+        f.close();
+        const Run r = cli({"metrics", dir.filePath("frames"), "--no-model", "--json", dir.filePath("m.json")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("14864×19789 pixels, more than the 134 megapixels"), r.err.constData());
+    }
     void malformedModelConfigs_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("key");
