@@ -15,6 +15,19 @@
 
 #include "cli_run.h"
 
+namespace {
+
+// `metrics --no-model` on a folder holding one file of these bytes: the cheapest command that reads images.
+Run metricsOnFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes) {
+    QDir().mkpath(dir.filePath("frames"));
+    QFile f(dir.filePath("frames/" + name));
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) return {-2, {}, "could not write the test file"};
+    f.close();
+    return cli({"metrics", dir.filePath("frames"), "--no-model", "--json", dir.filePath("m.json")});
+}
+
+}  // namespace
+
 class TestCliBadInput : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -168,14 +181,10 @@ private Q_SLOTS:
     // decoder (an assertion). Formats the program does not read no longer reach OpenCV.
     void aDamagedDicomFileIsRefusedNotACrash() {
         QTemporaryDir dir;
-        QByteArray bytes = QByteArray::fromBase64(
+        const QByteArray bytes = QByteArray::fromBase64(
             "QlBGEApE//////////////////////////////8h////////////////////////////////////////////////////////////"
             "////////////////////////////////////////////////////////////////UgAAoxBESUNNAABN");
-        QVERIFY(QDir().mkpath(dir.filePath("frames")));
-        QFile f(dir.filePath("frames/scan.png"));
-        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
-        f.close();
-        const Run r = cli({"metrics", dir.filePath("frames"), "--no-model", "--json", dir.filePath("m.json")});
+        const Run r = metricsOnFile(dir, "scan.png", bytes);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("not an image in a format this program reads"), r.err.constData());
     }
@@ -191,11 +200,7 @@ private Q_SLOTS:
             "xAALKWqRtMhsJwaqaFn+rCtQim8VrapAAICAAAwAAAEDAAEAAAAQOi8vAQEDAAEAAABNTQAqAgEDAAMAAAD8AQAAAwEDAAEAAAAFAAAABgEDAA"
             "EAAAACAAAAEQEEAAEAAAAIAAAAFQEDAAEAAAADAAAANgEDAAEAAAAQAAAAFwEEAAEAAABdAQAAHAEDAAEAAAABAAAAPQEDAAEAAAACAAAAUwED"
             "AAMAAAACAgAAAAAAAAgACAAIAAEAAQABAA==");
-        QVERIFY(QDir().mkpath(dir.filePath("frames")));
-        QFile f(dir.filePath("frames/huge.tif"));
-        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
-        f.close();
-        const Run r = cli({"metrics", dir.filePath("frames"), "--no-model", "--json", dir.filePath("m.json")});
+        const Run r = metricsOnFile(dir, "huge.tif", bytes);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("14864×19789 pixels, more than the 134 megapixels"), r.err.constData());
     }
