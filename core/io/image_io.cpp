@@ -86,8 +86,9 @@ Declared tiffSize(const std::vector<uchar>& b) {
         const size_t at = ifd + 2 + 12 * e;
         const uint64_t tag = get(at, 2), type = get(at + 2, 2);
         const uint64_t value = type == 3 ? get(at + 8, 2) : get(at + 8, 4);
-        if (tag == 256) d.width = value;
-        if (tag == 257) d.height = value;
+        // A tag given twice (libtiff reads one of them) counts with its larger value.
+        if (tag == 256) d.width = std::max(d.width, value);
+        if (tag == 257) d.height = std::max(d.height, value);
     }
     return d;
 }
