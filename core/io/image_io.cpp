@@ -51,7 +51,10 @@ void requireComplete(const std::vector<uchar>& bytes, const std::filesystem::pat
 // here, and one of them (GDCM's DICOM reader) aborts the process on a damaged file (found by
 // fuzz_image). Only the formats the program reads reach it, recognised by their signatures.
 bool isReadableFormat(const std::vector<uchar>& b) {
-    if (startsWith(b, {0x89, 'P', 'N', 'G'}) || startsWith(b, {0xFF, 0xD8, 0xFF}) || startsWith(b, {'B', 'M'})) return true;
+    // A file OpenCV's own decoder for its signature turns down goes on to the next decoder that claims
+    // it; GDCM claims anything with "DICM" at byte 128, so such files never reach OpenCV.
+    if (b.size() >= 132 && std::equal(b.begin() + 128, b.begin() + 132, "DICM")) return false;
+    if (startsWith(b, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}) || startsWith(b, {0xFF, 0xD8, 0xFF}) || startsWith(b, {'B', 'M'})) return true;
     if (startsWith(b, {'I', 'I', 0x2A, 0x00}) || startsWith(b, {'M', 'M', 0x00, 0x2A})) return true;  // TIFF
     if (b.size() >= 12 && startsWith(b, {'R', 'I', 'F', 'F'}) && std::equal(b.begin() + 8, b.begin() + 12, "WEBP")) return true;
     return b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6';  // PBM, PGM, PPM
