@@ -187,6 +187,15 @@ private Q_SLOTS:
         const Run r = metricsOnFile(dir, "scan.png", bytes);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("not an image in a format this program reads"), r.err.constData());
+        // And with the signature of a format it reads in front (PPM's "P6"): that decoder turns it
+        // down and OpenCV handed it on to GDCM, which asked for 4 GiB.
+        const QByteArray disguised = QByteArray::fromBase64(
+            "UDYjSkIBiUzZEiiLaTb/2P/gABBKRklGAAEBAAABAAEA/wDbAEMoKCgoKCgo2NfXyfWi+foG////QCgoKCgoKCgoKCgoKP/A/zAAAEMABCgoKC"
+            "goKCgoKCgoKCgoKCgo/8D/MAAAQwAEKCgoKCgoKCgoKCgoKCgo/8D/2P/gABJESUNNKItpNVNWrv///1MAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+            "AAAAAAAAAAAAAAAAAAAArAAA00kiEEpGSUYAAQEAAAEAAEMoKCgoKEYAAQEAAD8A9FWChoKUiUzZEiiurItpNU1NACoANQqurAA=");
+        const Run d = metricsOnFile(dir, "scan.ppm", disguised);
+        QCOMPARE(d.code, 2);
+        QVERIFY2(d.err.contains("not an image in a format this program reads"), d.err.constData());
     }
     // Found by fuzz_image: 520 bytes of TIFF declaring 14864×19789 pixels made OpenCV allocate 2 GiB.
     // Declared sizes are read from the header and bounded (134 megapixels) before any decoder runs.
