@@ -5,8 +5,8 @@
 # exception other than InputError stops that target and fails the script; its input is kept in
 # build-fuzz/findings/. Prints executions and seconds per target and writes build-fuzz/fuzz-summary.md.
 #
-# usage: scripts/fuzz.sh [--time SECONDS] [--runs N] [TARGET ...]   (the first limit reached ends a target;
-#        default: --time 60, all targets)
+# usage: scripts/fuzz.sh [--time SECONDS] [--runs N] [--seed S] [TARGET ...]   (the first limit reached
+#        ends a target; a fixed seed repeats the same inputs; default: --time 60, all targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=()
@@ -15,11 +15,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --time) limit+=(-max_total_time="$2"); shift 2 ;;
     --runs) limit+=(-runs="$2"); shift 2 ;;
+    --seed) limit+=(-seed="$2"); shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#limit[@]} -eq 0 ] && limit=(-max_total_time=60)
+[[ " ${limit[*]-} " != *max_total_time* && " ${limit[*]-} " != *-runs=* ]] && limit+=(-max_total_time=60)
 [ ${#targets[@]} -eq 0 ] && targets=(safetensors field_json model_configs tokenizer_files openai_vocabulary prompt image cli_values)
 
 mkdir -p build-fuzz
