@@ -1,7 +1,8 @@
-// bench-gui: how long the GUI thread stalls while the image mode works. A 5 ms timer on the GUI
-// thread records the longest gap between its ticks during a model load, a run (two scenes, the
-// shipped model, default options, then both geometries) and an export (frames, strip, GIF, JSON); the
-// target is 50 ms.
+// bench-gui: how long the GUI thread stalls while the image and video modes work. A 5 ms timer on the
+// GUI thread records the longest gap between its ticks during a model load, a run (two scenes, the
+// shipped model, default options, then both geometries), an export (frames, strip, GIF, JSON) and a
+// video analysis (a 16-frame scene video); the target is 50 ms. Also how long Cancel takes to free the
+// worker in the middle of each kind of job (target 100 ms).
 // Prints the median and the worst over --runs repetitions. With --shots DIR it also saves the
 // screenshots of the README (mid-run, both geometries mid-run, finished, a three-image chain, the
 // export dialog).
@@ -10,6 +11,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +22,7 @@
 #include "main_window.h"
 #include "scenes/painted_scene.h"
 #include "scenes/scene.h"
+#include "video_mode.h"
 
 namespace {
 
@@ -55,11 +58,11 @@ void wait(int ms) {
     while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
 }
 
-QString summary(std::vector<double> v) {
+QString summary(std::vector<double> v, int digits = 0) {
     QStringList each;
-    for (double x : v) each << QString::number(x, 'f', 0);
+    for (double x : v) each << QString::number(x, 'f', digits);
     std::sort(v.begin(), v.end());
-    return QString("median %1 ms, worst %2 ms over %3 (%4)").arg(v[v.size() / 2], 0, 'f', 0).arg(v.back(), 0, 'f', 0).arg(v.size()).arg(each.join(", "));
+    return QString("median %1 ms, worst %2 ms over %3 (%4)").arg(v[v.size() / 2], 0, 'f', digits).arg(v.back(), 0, 'f', digits).arg(v.size()).arg(each.join(", "));
 }
 
 }  // namespace
@@ -153,9 +156,47 @@ int main(int argc, char** argv) {
         reading.push_back(probe.measure([&] { mode->addImageFiles({photo}); }, [&] { return !mode->isUpToDate(); }));
         mode->undoStack()->undo();
     }
+    // The video mode: a 16-frame scene video analysed, and Cancel in the middle of each kind of job.
+    VideoMode* video = w.video();
+    w.showMode(video);
+    video->openSceneVideo(1000000000ULL);
+    while (!video->isUpToDate() || !video->video().frames) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    std::vector<double> analysis, cancelRun, cancelBoth, cancelVideo;
+    for (int i = 0; i < n; ++i) {
+        VideoAnalysisSettings vs = video->settings();
+        vs.seed = static_cast<quint64>(i);
+        video->setSettings(vs);
+        analysis.push_back(probe.measure([&] { video->run(); }, [&] { return video->isRunning(); }));
+    }
+    // ms from Cancel until the slot's worker is free, `after` ms into a job.
+    auto cancelLatency = [&](const std::function<void()>& start, const std::function<void()>& cancel, ModelService::Slot slot, int after) {
+        start();
+        wait(after);
+        QElapsedTimer t;
+        t.start();
+        cancel();
+        while (service->isBusy(slot) && t.elapsed() < 5000) QThread::usleep(200);
+        return static_cast<double>(t.nsecsElapsed()) / 1e6;
+    };
+    w.showMode(mode);
+    for (int i = 0; i < n; ++i) {
+        settings.seed = 2000 + i;
+        settings.geometry = "density";
+        mode->setSettings(settings);
+        cancelRun.push_back(cancelLatency([&] { mode->run(); }, [&] { mode->cancel(); }, ModelService::Slot::ImagePath, 3000));
+        settings.seed = 3000 + i;
+        settings.geometry = "both";
+        mode->setSettings(settings);
+        cancelBoth.push_back(cancelLatency([&] { mode->run(); }, [&] { mode->cancel(); }, ModelService::Slot::ImagePath, 12000));
+        cancelVideo.push_back(cancelLatency([&] { video->run(); }, [&] { video->cancel(); }, ModelService::Slot::VideoAnalysis, 1500));
+    }
     std::printf("GUI-thread stall (longest gap of a 5 ms timer), shipped model, 2 scenes, default options:\n");
     std::printf("  model load: %s\n  run:        %s\n  export:     %s\n  adding files (two 256 px scenes, then a 3000x3000 PNG): %s\n", qPrintable(summary(load)),
                 qPrintable(summary(run)), qPrintable(summary(exported)), qPrintable(summary(reading)));
     std::printf("  run, both geometries: %s\n", qPrintable(summary(both)));
+    std::printf("  video analysis (16-frame scene video): %s\n", qPrintable(summary(analysis)));
+    std::printf("Cancel until the worker is free: image run after 3 s: %s\n  both geometries after 12 s (spacetime solve): %s\n"
+                "  video analysis after 1.5 s: %s\n",
+                qPrintable(summary(cancelRun, 1)), qPrintable(summary(cancelBoth, 1)), qPrintable(summary(cancelVideo, 1)));
     return 0;
 }

@@ -57,10 +57,12 @@ at::Tensor decodeCurvePoints(const NetworkPosterior& q, const ConditionedEpsilon
     return model.decode(clean);
 }
 
-at::Tensor decodedMeans(const NetworkPosterior& q, const Eigen::MatrixXd& points) {
+at::Tensor decodedMeans(const NetworkPosterior& q, const Eigen::MatrixXd& points, const SolveControl& control) {
     const at::Tensor z = spacetimeRows(points);
     torch::NoGradGuard noGrad;
-    return q.model().decode(q.mean(q.latentsOf(z), z.select(1, 0)));
+    const at::Tensor means = q.mean(q.latentsOf(z), z.select(1, 0));
+    control.throwIfCancelled();  // a preview is two network passes: Cancel between them
+    return q.model().decode(means);
 }
 
 }  // namespace
@@ -159,7 +161,7 @@ SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const Diffusi
                                           [&](const NetworkBvpSnapshot& s) {
             if (!progress) return;
             const Eigen::MatrixXd points = inRequestOrder(*s.points);
-            const std::function<at::Tensor()> preview = [&] { return decodedMeans(q, points); };
+            const std::function<at::Tensor()> preview = [&] { return decodedMeans(q, points, control); };
             progress({name, s.evaluation, steps + 1, s.energy, &points, &preview});
         });
         r.steps += solved.steps;

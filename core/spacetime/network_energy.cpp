@@ -59,6 +59,7 @@ NetworkEnergy networkSpacetimeEnergy(const NetworkPosterior& q, const Eigen::Mat
         r.negativeSegments += static_cast<int>((values < 0).sum().item<int64_t>());
         r.forward += count;
         if (withGradient) {
+            control.throwIfCancelled();  // the double backward costs as much as the forward: Cancel between them
             const at::Tensor g = torch::autograd::grad({scale * segments.sum()}, {z})[0];
             grad.slice(0, first, first + count) += g;  // the shared point gets both chunks' parts
             r.backward += count;
