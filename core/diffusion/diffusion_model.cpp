@@ -144,7 +144,7 @@ std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const 
     if (config.latentChannels != n->autoencoder.network->config().latentChannels)
         throw InputError(configPath.string() + ": the UNet takes " + std::to_string(config.latentChannels) + " latent channels, the autoencoder makes " +
                          std::to_string(n->autoencoder.network->config().latentChannels));
-    const int64_t side = n->autoencoder.imageSize / 4;
+    const int64_t side = n->autoencoder.imageSize / kAutoencoderDownsampling;
     if (u.latentSize != 0 && u.latentSize != side)
         throw InputError(configPath.string() + ": \"latent_size\" is " + std::to_string(u.latentSize) + ", but the autoencoder makes " +
                          std::to_string(side) + "×" + std::to_string(side) + " latents of its " + std::to_string(n->autoencoder.imageSize) + " px images");

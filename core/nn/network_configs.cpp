@@ -6,7 +6,6 @@
 namespace geo {
 
 namespace {
-constexpr int kDownsampling = 4;  // two stride-2 stages
 constexpr int kMaxImageSize = 2048;
 constexpr int kMaxWidth = 4096;   // channels of any layer
 
@@ -25,8 +24,8 @@ AutoencoderFile parseAutoencoderJson(const nlohmann::json& json, const std::file
                        "held_out_scenes", "painted_psnr_db"},
                    file.string());
     if (stringOr(c, "architecture", "", file) != "autoencoder") throw InputError(file.string() + ": \"architecture\" must be \"autoencoder\"");
-    if (intOr(c, "downsampling", kDownsampling, file) != kDownsampling)
-        throw InputError(file.string() + ": \"downsampling\" must be " + std::to_string(kDownsampling) + " (the autoencoder's fixed architecture)");
+    if (intOr(c, "downsampling", kAutoencoderDownsampling, file) != kAutoencoderDownsampling)
+        throw InputError(file.string() + ": \"downsampling\" must be " + std::to_string(kAutoencoderDownsampling) + " (the autoencoder's fixed architecture)");
     AutoencoderFile out;
     out.config.decoderHead = stringOr(c, "decoder_head", "upsample", file);
     if (out.config.decoderHead != "upsample" && out.config.decoderHead != "pixel-shuffle")
@@ -35,8 +34,8 @@ AutoencoderFile parseAutoencoderJson(const nlohmann::json& json, const std::file
     out.config.channels = width(c, "channels", file);
     out.config.latentChannels = width(c, "latent_channels", file);
     out.imageSize = positiveIntAt(c, "image_size", file);
-    if (out.imageSize % kDownsampling != 0 || out.imageSize > kMaxImageSize)
-        throw InputError(file.string() + ": \"image_size\" must be a multiple of " + std::to_string(kDownsampling) + " up to " + std::to_string(kMaxImageSize) +
+    if (out.imageSize % kAutoencoderDownsampling != 0 || out.imageSize > kMaxImageSize)
+        throw InputError(file.string() + ": \"image_size\" must be a multiple of " + std::to_string(kAutoencoderDownsampling) + " up to " + std::to_string(kMaxImageSize) +
                          " (the autoencoder halves it twice), not " + std::to_string(out.imageSize));
     out.latentScale = positiveNumberAt(c, "latent_scale", file);
     return out;

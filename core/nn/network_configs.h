@@ -25,6 +25,8 @@ struct AutoencoderConfig {
     int decoderWidth = 0;  // channels of the decoder's half-resolution stage; 0: twice `channels`
 };
 
+constexpr int kAutoencoderDownsampling = 4;  // the autoencoder halves each side twice: latents are a quarter as wide
+
 struct AutoencoderFile {
     AutoencoderConfig config;
     int imageSize = 64;       // a multiple of 4 (the autoencoder halves it twice), up to 2048

@@ -20,13 +20,18 @@ struct PathNumbers {
     double residualMean = 0, residualMax = 0;  // Euler–Lagrange residual ratio at the solved control points' t
 };
 
-struct ImagePath {
+// Where a path lives and what measured it: the model, the noise level and its timestep τ*, the score
+// scale α, the sphere's radius and the seed; shared by every result of the image pipelines.
+struct PathHeader {
     std::string model;
     double noiseLevel = 0;
     int timestep = 0;
     double alpha = 0;
     double radius = 0;
     uint64_t seed = 0;
+};
+
+struct ImagePath : PathHeader {
     std::string solver;
     std::vector<double> t;        // per frame; keyframe k sits at t = k
     std::vector<int> keyframes;   // frame indices of the input images

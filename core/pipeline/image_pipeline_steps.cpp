@@ -186,6 +186,10 @@ std::shared_ptr<KeyframeCache> makeKeyframeCache(int capacity) { return std::mak
 
 namespace geo::pipeline {
 
+PathHeader pathHeader(const DiffusionModel& model, const Keyframes& k, const ImagePipelineOptions& o) {
+    return {model.describe(), o.noiseLevel, k.timestep, o.solver.alpha, k.radius, o.seed};
+}
+
 Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
                            const SolveControl& control, const PipelineCallback& progress, ImagePath& out) {
     checkPipelineOptions(o, static_cast<int>(images.size(0)));
@@ -202,12 +206,7 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
         k.cacheKey = key;
         if (o.keyframeCache) o.keyframeCache->storeKeyframes(key, k);
     }
-    out.model = model->describe();
-    out.noiseLevel = o.noiseLevel;
-    out.timestep = k.timestep;
-    out.alpha = o.solver.alpha;
-    out.radius = k.radius;
-    out.seed = o.seed;
+    static_cast<PathHeader&>(out) = pathHeader(*model, k, o);
     out.solver = latentBvpMethodName(o.solver.method);
     out.evaluationsPerLevel.assign(static_cast<size_t>(o.solver.levels), 0);
     return k;

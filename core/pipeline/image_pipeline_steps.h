@@ -25,6 +25,8 @@ struct Keyframes {
 };
 
 void checkPipelineOptions(const ImagePipelineOptions& o, int images);
+// The header of a result measured on these keyframes with these options.
+PathHeader pathHeader(const DiffusionModel& model, const Keyframes& k, const ImagePipelineOptions& o);
 Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, const at::Tensor& images, const ImagePipelineOptions& o,
                            const SolveControl& control, const PipelineCallback& progress, ImagePath& out);
 

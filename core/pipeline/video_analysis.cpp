@@ -74,12 +74,7 @@ VideoAnalysis analyseVideo(std::shared_ptr<const DiffusionModel> model, const at
     const InvertedFramePath video = invertedFramePath(model, frames, po, control, progress);
     const pipeline::Keyframes& k = *video.keyframes;
     VideoAnalysis a;
-    a.model = model->describe();
-    a.noiseLevel = po.noiseLevel;
-    a.timestep = k.timestep;
-    a.alpha = po.solver.alpha;
-    a.radius = k.radius;
-    a.seed = po.seed;
+    static_cast<PathHeader&>(a) = pipeline::pathHeader(*model, k, po);
     a.video = frames;
     a.warnings = video.warnings;
     a.unetEvaluations = video.evaluations;

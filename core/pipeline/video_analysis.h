@@ -40,13 +40,7 @@ struct VideoAnalysisSummary {
     std::string verdict;                     // one sentence
 };
 
-struct VideoAnalysis {
-    std::string model;
-    double noiseLevel = 0;
-    int timestep = 0;
-    double alpha = 0;
-    double radius = 0;
-    uint64_t seed = 0;
+struct VideoAnalysis : PathHeader {
     std::vector<AnalysedPath> paths;         // video first, optimised second
     int iterations = 0;
     bool stoppedByRule = false;
