@@ -6,12 +6,17 @@
 // matches central differences of the divergence with the probes held fixed; and the spacetime energy
 // of a curve through an exact Gaussian-mixture ε-network equals the closed-form energy (MixtureDenoiser)
 // within its standard error, with a double-backward gradient that matches central differences.
+// Out of GPU memory: batches and energy chunks halve and retry, with the same results.
 #include <QtTest>
 #include <torch/torch.h>
 
 #include <QTemporaryDir>
 #include <cmath>
+#include <limits>
+#include <mutex>
 
+#include "common/errors.h"
+#include "common/notices.h"
 #include "common/resources.h"
 #include "diffusion/diffusion_model.h"
 #include "diffusion/network_posterior.h"
@@ -136,6 +141,30 @@ private:
     DiscreteSchedule schedule_;
 };
 
+// A network that runs out of "device memory" above `limit` rows a call, as CUDA's caching allocator
+// does (c10::OutOfMemoryError), and otherwise answers as `inner`. The real error on a GPU is checked
+// by bench/cuda (docs/hardening.md); here the halving logic is checked on the CPU.
+class OutOfMemoryAbove final : public LatentNetworks {
+public:
+    OutOfMemoryAbove(std::unique_ptr<LatentNetworks> inner, int64_t limit) : inner_(std::move(inner)), limit_(limit) {}
+    at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const override { return fits(xt), inner_->predict(xt, steps); }
+    at::Tensor encode(const at::Tensor& images) const override { return fits(images), inner_->encode(images); }
+    at::Tensor decode(const at::Tensor& latents) const override { return fits(latents), inner_->decode(latents); }
+    c10::Device device() const override { return inner_->device(); }
+    c10::ScalarType dtype() const override { return inner_->dtype(); }
+    mutable int refused = 0;
+
+private:
+    void fits(const at::Tensor& rows) const {
+        if (rows.size(0) <= limit_) return;
+        ++refused;
+        throw c10::OutOfMemoryError(c10::SourceLocation{__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
+                                    "CUDA out of memory (imitated): " + std::to_string(rows.size(0)) + " rows");
+    }
+    std::unique_ptr<LatentNetworks> inner_;
+    int64_t limit_;
+};
+
 // The mixture of the energy tests: two isotropic components in the 1×4×4 latent, the network and the
 // closed form.
 struct ExactMixture {
@@ -144,7 +173,7 @@ struct ExactMixture {
     std::shared_ptr<MixtureDenoiser> exact;
 };
 
-ExactMixture exactMixture() {
+ExactMixture exactMixture(int64_t rowsThatFit = std::numeric_limits<int64_t>::max()) {
     const double v = 0.3;
     auto gen = at::detail::createCPUGenerator(2);
     std::vector<at::Tensor> means{at::randn({1, 4, 4}, gen), at::randn({1, 4, 4}, gen) + 1.5};
@@ -153,7 +182,9 @@ ExactMixture exactMixture() {
     desc.latentShape = {1, 4, 4};
     desc.imageSize = 4;
     ExactMixture m;
-    m.model = std::make_shared<DiffusionModel>(std::make_unique<MixtureEpsilon>(means, v), desc, 64);
+    std::unique_ptr<LatentNetworks> net = std::make_unique<MixtureEpsilon>(means, v);
+    if (rowsThatFit < std::numeric_limits<int64_t>::max()) net = std::make_unique<OutOfMemoryAbove>(std::move(net), rowsThatFit);
+    m.model = std::make_shared<DiffusionModel>(std::move(net), desc, 64);
     for (const at::Tensor& t : means) {
         const at::Tensor md = t.to(torch::kDouble).flatten().contiguous();
         m.means.push_back(Eigen::Map<const Eigen::VectorXd>(md.data_ptr<double>(), 16));
@@ -292,6 +323,62 @@ private Q_SLOTS:
         QVERIFY(r.points.col(0).minCoeff() < 1.5);
         QVERIFY(std::abs(r.energy.energy - solved) < 4 * r.energyError + 1e-3 * solved);
         QVERIFY(snapshots >= r.steps);
+    }
+
+    // A device that fits 10 rows a call: 100 latents through the noise network (batches of 64 → 32 →
+    // 16 → 8, one notice each, then 8 for the next call without a failure), decoding, and the spacetime
+    // energy with its double backward (chunks of 16 → 8 points) give what a device without a
+    // limit gives, up to float32 rounding of sums taken in other groupings (1e-5 relative).
+    void outOfMemoryHalvesTheBatchAndRetries() {
+        std::vector<std::string> notices;
+        std::mutex m;
+        const NoticeSink previous = setNoticeSink([&](const std::string& text) {
+            const std::lock_guard lock(m);
+            notices.push_back(text);
+        });
+        const ExactMixture plenty = exactMixture(), tight = exactMixture(10);
+        const at::Tensor x = at::randn({100, 1, 4, 4}, at::detail::createCPUGenerator(4));
+        QVERIFY(torch::allclose(tight.model->epsilon(x, 300), plenty.model->epsilon(x, 300), 1e-6, 1e-6));
+        QCOMPARE(notices.size(), size_t(3));
+        QCOMPARE(QString::fromStdString(notices[0]), QString("out of GPU memory with 64 latents through the noise network at a time: retrying with 32"));
+        QVERIFY(QString::fromStdString(notices[2]).endsWith("retrying with 8"));
+        tight.model->epsilon(x, 500);
+        QCOMPARE(notices.size(), size_t(3));  // the halved size is kept
+        QVERIFY(torch::equal(tight.model->decode(x), plenty.model->decode(x)));
+        QCOMPARE(notices.size(), size_t(6));  // the autoencoder's limit halves on its own
+
+        const int n = 30;
+        Eigen::MatrixXd z(n, 17);
+        for (int i = 0; i < n; ++i) {
+            const double s = double(i) / (n - 1);
+            z(i, 0) = 2 - std::sin(M_PI * s);
+            z.row(i).tail(16) = ((1 - s) * plenty.means[0] + s * plenty.means[1]).transpose();
+        }
+        const NetworkEnergy want = networkSpacetimeEnergy(NetworkPosterior(plenty.model), z, true, {16, 3});
+        const NetworkPosterior q(tight.model);
+        const NetworkEnergy got = networkSpacetimeEnergy(q, z, true, {16, 3});
+        qInfo("energy with unlimited chunks %.6f, after halving %.6f; notices: %s", want.energy, got.energy, notices.back().c_str());
+        QCOMPARE(q.pointsPerCall().get(), int64_t(8));
+        QVERIFY(std::abs(got.energy - want.energy) < 1e-5 * std::abs(want.energy));
+        QVERIFY(std::abs(got.length - want.length) < 1e-5 * want.length);
+        QVERIFY((got.gradient - want.gradient).norm() < 1e-5 * want.gradient.norm());
+        QCOMPARE(got.forward, 34LL);  // chunks of 8 sharing a point: 0–7, 7–14, 14–21, 21–28, 28–29
+
+        // Not even the smallest batch fits: a message that says what to change, no crash.
+        const ExactMixture none = exactMixture(0);
+        try {
+            none.model->epsilon(x, 300);
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).startsWith("out of GPU memory even at the smallest batch of latents through the noise network (1)"), e.what());
+        }
+        try {
+            networkSpacetimeEnergy(NetworkPosterior(exactMixture(1).model), z, false, {16, 3});
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("smallest batch of spacetime points (2)"), e.what());
+        }
+        setNoticeSink(previous);
     }
 
     void throughATinyStableDiffusionUnet() {

@@ -3,8 +3,12 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QMenuBar>
+#include <QPointer>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTabWidget>
+
+#include "common/notices.h"
 
 #include "image_mode.h"
 #include "model_panel.h"
@@ -53,10 +57,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), service_(std::mak
     });
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::modeChanged);
     modeChanged();
+
+    // Core's notices (a retry in smaller batches after the GPU ran out of memory) come from worker
+    // threads: shown in the status bar from the GUI thread.
+    QPointer<QStatusBar> bar = statusBar();
+    geo::setNoticeSink([bar](const std::string& message) {
+        QMetaObject::invokeMethod(
+            qApp, [bar, text = QString::fromStdString(message)] { if (bar) bar->showMessage(text, 20000); }, Qt::QueuedConnection);
+    });
     resize(1360, 860);
 }
 
 MainWindow::~MainWindow() {
+    geo::setNoticeSink({});
     // The modes and the panel cancel their jobs as they go, so they go while the service is alive.
     disconnect(tabs_, nullptr, this, nullptr);
     delete modelDock_;

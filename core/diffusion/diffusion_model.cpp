@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "diffusion/memory_batches.h"
 #include "io/json_file.h"
 #include "nn/autoencoder_file.h"
 #include "nn/latent_unet.h"
@@ -101,14 +102,6 @@ void requireFinite(const at::Tensor& out, const std::string& what, int64_t first
                      std::to_string(firstRow + out.size(0) - 1) + ": its weights or its input are broken");
 }
 
-// f(rows, first) applied to batch rows [first, first + chunk) in turn, the results concatenated.
-template <typename F>
-at::Tensor inChunks(const at::Tensor& batch, int64_t chunk, F&& f) {
-    std::vector<at::Tensor> parts;
-    for (int64_t i = 0; i < batch.size(0); i += chunk) parts.push_back(f(batch.slice(0, i, std::min(batch.size(0), i + chunk)), i));
-    return torch::cat(parts);
-}
-
 // The text contexts of latents [first, first + n): one for all, or one per latent.
 at::Tensor contextRows(const at::Tensor& context, int64_t first, int64_t n) {
     return context.size(0) == 1 ? context.expand({n, -1, -1}) : context.slice(0, first, first + n);
@@ -123,8 +116,8 @@ std::string scalarTypeName(c10::ScalarType t) {
 DiffusionModel::~DiffusionModel() = default;
 
 DiffusionModel::DiffusionModel(std::unique_ptr<LatentNetworks> networks, ModelDescription description, int maxBatch)
-    : nets_(std::move(networks)), d_(std::move(description)), maxBatch_(maxBatch) {
-    if (maxBatch_ < 1) throw InputError("the largest batch must be 1 or more");
+    : nets_(std::move(networks)), d_(std::move(description)), noiseBatch_(std::make_unique<BatchLimit>(maxBatch)), codingBatch_(std::make_unique<BatchLimit>(maxBatch)) {
+    if (maxBatch < 1) throw InputError("the largest batch must be 1 or more");
 }
 
 std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const ComputeOptions& options) {
@@ -185,7 +178,7 @@ at::Tensor DiffusionModel::epsilonOfChunk(const at::Tensor& x, int64_t t, const 
 at::Tensor DiffusionModel::epsilon(const at::Tensor& x, int64_t t) const {
     requireShape(x, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, {}, first); }).to(x.device(), x.scalar_type());
+    return inMemoryBatches(x, *noiseBatch_, "latents through the noise network", [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, {}, first); }).to(x.device(), x.scalar_type());
 }
 
 at::Tensor LatentNetworks::embedText(const std::string&) const { throw InputError("this model takes no text prompt"); }
@@ -202,7 +195,7 @@ at::Tensor DiffusionModel::epsilonWith(const at::Tensor& x, int64_t t, const at:
     if (context.dim() != 3 || (context.size(0) != 1 && context.size(0) != x.size(0)))
         throw InputError("a text context must be [1 or N, L, D], not " + shapeText({context.sizes().data(), context.sizes().size()}));
     torch::NoGradGuard noGrad;
-    return inChunks(x, maxBatch_, [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, contextRows(context, first, part.size(0)), first); })
+    return inMemoryBatches(x, *noiseBatch_, "latents through the noise network", [&](const at::Tensor& part, int64_t first) { return epsilonOfChunk(part, t, contextRows(context, first, part.size(0)), first); })
         .to(x.device(), x.scalar_type());
 }
 
@@ -217,10 +210,19 @@ at::Tensor DiffusionModel::epsilonAtTimes(const at::Tensor& x, const at::Tensor&
     if (textConditioned() && !context.defined()) throw InputError(d_.name + ": a text model needs a context per call here");
     const at::Tensor xt = x.to(device(), dtype());
     const at::Tensor steps = tau.to(device(), torch::kFloat);
-    const at::Tensor out = (context.defined() && textConditioned() ? nets_->predictWith(xt, steps, contextRows(context, 0, x.size(0)).to(device(), dtype()))
-                                                                    : nets_->predict(xt, steps))
-                               .to(torch::kFloat);
-    requireFinite(out, "noise prediction at fractional timesteps", 0);
+    const bool withText = context.defined() && textConditioned();
+    auto predict = [&](const at::Tensor& rows, int64_t first) {
+        const int64_t n = rows.size(0);
+        const at::Tensor stepsOfRows = steps.slice(0, first, first + n);
+        const at::Tensor out = (withText ? nets_->predictWith(rows, stepsOfRows, contextRows(context, first, n).to(device(), dtype()))
+                                         : nets_->predict(rows, stepsOfRows))
+                                   .to(torch::kFloat);
+        requireFinite(out, "noise prediction at fractional timesteps", first);
+        return out;
+    };
+    // Without autograd (posterior means for frames) the rows go in batches that shrink when memory runs
+    // out; with it, the caller chunks (the spacetime energy, which also owns the backward's memory).
+    const at::Tensor out = at::GradMode::is_enabled() ? predict(xt, 0) : inMemoryBatches(xt, *noiseBatch_, "latents through the noise network", predict);
     if (d_.prediction == Prediction::Epsilon) return out;
     // ᾱ at fractional τ: linear between the table's entries, differentiable in τ.
     std::vector<float> table(static_cast<size_t>(d_.schedule.trainSteps()));
@@ -237,7 +239,7 @@ at::Tensor DiffusionModel::epsilonAtTimes(const at::Tensor& x, const at::Tensor&
 at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
     requireShape(images, 3, d_.imageSize, d_.imageSize, "images");
     torch::NoGradGuard noGrad;
-    return inChunks(images, maxBatch_, [&](const at::Tensor& part, int64_t first) {
+    return inMemoryBatches(images, *codingBatch_, "images to encode", [&](const at::Tensor& part, int64_t first) {
         const at::Tensor z = nets_->encode(part.to(device(), dtype())).to(torch::kCPU, torch::kFloat);
         requireFinite(z, "encoding of images", first);
         return z * d_.latentScale;
@@ -247,7 +249,7 @@ at::Tensor DiffusionModel::encode(const at::Tensor& images) const {
 at::Tensor DiffusionModel::decode(const at::Tensor& latents) const {
     requireShape(latents, d_.latentShape[0], d_.latentShape[1], d_.latentShape[2], "latents");
     torch::NoGradGuard noGrad;
-    return inChunks(latents, maxBatch_, [&](const at::Tensor& part, int64_t first) {
+    return inMemoryBatches(latents, *codingBatch_, "latents to decode", [&](const at::Tensor& part, int64_t first) {
         const at::Tensor images = nets_->decode((part / d_.latentScale).to(device(), dtype())).to(torch::kCPU, torch::kFloat);
         requireFinite(images, "decoding of latents", first);
         return images;

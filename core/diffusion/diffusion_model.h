@@ -18,6 +18,8 @@
 
 namespace geo {
 
+class BatchLimit;
+
 // What the network's output is: the noise ε, the velocity v = √ᾱ ε − √(1−ᾱ) x₀, or the clean sample x₀.
 enum class Prediction { Epsilon, Velocity, Sample };
 Prediction parsePrediction(const std::string& name);  // "epsilon", "v_prediction", "sample" (diffusers' names)
@@ -28,7 +30,7 @@ at::Tensor epsilonFromPrediction(Prediction p, const at::Tensor& output, const a
 struct ComputeOptions {
     std::string device = "auto";    // "auto" (CUDA when available), "cpu", "cuda", "cuda:1", …
     std::string dtype = "float32";  // "float32", "float16", "bfloat16"
-    int maxBatch = 64;              // larger batches are evaluated in chunks of this size
+    int maxBatch = 64;              // larger batches are evaluated in chunks of this size (halved on out of memory)
 };
 c10::Device resolveDevice(const std::string& name);  // InputError for unknown names or CUDA without a GPU
 c10::ScalarType resolveDtype(const std::string& name, c10::Device device);
@@ -125,7 +127,9 @@ private:
 
     std::unique_ptr<LatentNetworks> nets_;
     ModelDescription d_;
-    int maxBatch_ = 64;
+    // maxBatch at first, each halved when the device runs out of memory: the noise network's and the
+    // autoencoder's (whose activations per row differ).
+    std::unique_ptr<BatchLimit> noiseBatch_, codingBatch_;
     TextConditioning conditioning_;
 };
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 #include "common/errors.h"
 
@@ -18,7 +19,7 @@ at::Tensor NetworkPosterior::latentsOf(const at::Tensor& rows) const {
     return rows.slice(1, 1).reshape({rows.size(0), shape[0], shape[1], shape[2]});
 }
 
-NetworkPosterior::NetworkPosterior(std::shared_ptr<const DiffusionModel> model, at::Tensor context) : model_(std::move(model)) {
+NetworkPosterior::NetworkPosterior(std::shared_ptr<const DiffusionModel> model, at::Tensor context) : model_(std::move(model)), pointsPerCall_(std::make_shared<BatchLimit>(std::numeric_limits<int64_t>::max())) {
     context_ = context.defined() || !model_->textConditioned() ? std::move(context) : model_->textEmbedding("");
     const DiscreteSchedule& s = model_->schedule();
     std::vector<double> table(static_cast<size_t>(s.trainSteps()));

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "diffusion/diffusion_model.h"
+#include "diffusion/memory_batches.h"
 
 namespace geo {
 
@@ -43,8 +44,13 @@ public:
     // N Rademacher probes of the latent shape from a seeded CPU generator.
     at::Tensor rademacher(int64_t n, uint64_t seed) const;
 
+    // The most spacetime points one differentiated network call has fitted in on this device: no bound
+    // at first, halved each time the device runs out of memory (shared by copies).
+    BatchLimit& pointsPerCall() const { return *pointsPerCall_; }
+
 private:
     std::shared_ptr<const DiffusionModel> model_;
+    std::shared_ptr<BatchLimit> pointsPerCall_;
     at::Tensor context_;
     at::Tensor lambdas_;  // λ_τ, τ = 0 … T − 1, decreasing
     double lambdaMin_ = 0, lambdaMax_ = 0;

@@ -26,6 +26,38 @@ std::pair<at::Tensor, at::Tensor> etaMu(const NetworkPosterior& q, const at::Ten
     return {torch::cat({etaT.unsqueeze(1), etaX}, 1), torch::cat({muT.unsqueeze(1), mean}, 1)};
 }
 
+// One chunk's share: its segments' energy, length and negative count, and (when asked) the gradient
+// with respect to its points. Nothing is added to the totals until the chunk is through, so a chunk
+// that runs out of device memory can be evaluated again in smaller pieces.
+struct ChunkEnergy {
+    double energy = 0, length = 0;
+    int negativeSegments = 0;
+    at::Tensor gradient;
+};
+
+ChunkEnergy chunkEnergy(const NetworkPosterior& q, const at::Tensor& rows, const at::Tensor& probe, double scale, bool withGradient,
+                        NetworkEnergyOptions::Clamp clamp, const SolveControl& control) {
+    const int64_t count = rows.size(0);
+    const at::Tensor z = withGradient ? rows.clone().requires_grad_(true) : rows;
+    const auto [eta, mu] = etaMu(q, z, probe, withGradient);
+    const at::Tensor products = (eta.slice(0, 1) - eta.slice(0, 0, count - 1)) * (mu.slice(0, 1) - mu.slice(0, 0, count - 1));
+    const at::Tensor raw = products.sum(1);
+    if (!torch::isfinite(raw).all().item<bool>()) throw InputError("the spacetime energy is not finite along the curve");
+    const at::Tensor segments = clamp == NetworkEnergyOptions::Clamp::Total           ? raw.clamp_min(0)
+                                : clamp == NetworkEnergyOptions::Clamp::PerCoordinate ? products.clamp_min(0).sum(1)
+                                                                                      : raw;
+    const at::Tensor values = raw.detach().to(torch::kDouble);
+    ChunkEnergy c;
+    c.energy = scale * segments.detach().to(torch::kDouble).sum().item<double>();
+    c.length = values.clamp_min(0).sqrt().sum().item<double>();
+    c.negativeSegments = static_cast<int>((values < 0).sum().item<int64_t>());
+    if (withGradient) {
+        control.throwIfCancelled();  // the double backward costs as much as the forward: Cancel between them
+        c.gradient = torch::autograd::grad({scale * segments.sum()}, {z})[0];
+    }
+    return c;
+}
+
 }  // namespace
 
 NetworkEnergy networkSpacetimeEnergy(const NetworkPosterior& q, const Eigen::MatrixXd& points, bool withGradient, const NetworkEnergyOptions& o,
@@ -42,28 +74,25 @@ NetworkEnergy networkSpacetimeEnergy(const NetworkPosterior& q, const Eigen::Mat
     NetworkEnergy r;
     at::Tensor grad = withGradient ? torch::zeros({n, d + 1}) : at::Tensor();
     const double scale = 0.5 * static_cast<double>(n - 1);
-    for (int64_t first = 0; first < n - 1; first += o.chunk - 1) {
+    for (int64_t first = 0; first < n - 1;) {
         control.throwIfCancelled();
-        const int64_t count = std::min<int64_t>(o.chunk, n - first);
-        const at::Tensor z = withGradient ? all.slice(0, first, first + count).clone().requires_grad_(true) : all.slice(0, first, first + count);
-        const auto [eta, mu] = etaMu(q, z, probe, withGradient);
-        const at::Tensor products = (eta.slice(0, 1) - eta.slice(0, 0, count - 1)) * (mu.slice(0, 1) - mu.slice(0, 0, count - 1));
-        const at::Tensor raw = products.sum(1);
-        if (!torch::isfinite(raw).all().item<bool>()) throw InputError("the spacetime energy is not finite along the curve");
-        const at::Tensor segments = o.clamp == NetworkEnergyOptions::Clamp::Total           ? raw.clamp_min(0)
-                                    : o.clamp == NetworkEnergyOptions::Clamp::PerCoordinate ? products.clamp_min(0).sum(1)
-                                                                                            : raw;
-        const at::Tensor values = raw.detach().to(torch::kDouble);
-        r.energy += scale * segments.detach().to(torch::kDouble).sum().item<double>();
-        r.length += values.clamp_min(0).sqrt().sum().item<double>();
-        r.negativeSegments += static_cast<int>((values < 0).sum().item<int64_t>());
+        const int64_t count = std::min({static_cast<int64_t>(o.chunk), n - first, q.pointsPerCall().get()});
+        ChunkEnergy c;
+        try {
+            c = chunkEnergy(q, all.slice(0, first, first + count), probe, scale, withGradient, o.clamp, control);
+        } catch (const c10::OutOfMemoryError&) {
+            q.pointsPerCall().halve(count, 2, "spacetime points");
+            continue;
+        }
+        r.energy += c.energy;
+        r.length += c.length;
+        r.negativeSegments += c.negativeSegments;
         r.forward += count;
         if (withGradient) {
-            control.throwIfCancelled();  // the double backward costs as much as the forward: Cancel between them
-            const at::Tensor g = torch::autograd::grad({scale * segments.sum()}, {z})[0];
-            grad.slice(0, first, first + count) += g;  // the shared point gets both chunks' parts
+            grad.slice(0, first, first + count) += c.gradient;  // the shared point gets both chunks' parts
             r.backward += count;
         }
+        first += count - 1;
     }
     if (withGradient) {
         const at::Tensor gd = grad.to(torch::kDouble).contiguous();

@@ -8,7 +8,7 @@
 // (common random numbers, §15 item 3). The gradient with respect to every point comes from reverse mode
 // through the network and its divergence (double backward), chunk by chunk: chunks of `chunk` points
 // overlap by one point and each chunk's backward runs before the next chunk's forward, so memory is
-// bounded by one chunk.
+// bounded by one chunk; a chunk the device has no memory for is halved (NetworkPosterior::pointsPerCall).
 #include <Eigen/Dense>
 #include <cstdint>
 
