@@ -84,6 +84,21 @@ private Q_SLOTS:
         QVERIFY(torch::equal(sampleLatents(*model, 2, 7, 5), sampleLatents(*model, 2, 7, 5)));
         QVERIFY(!torch::equal(sampleLatents(*model, 2, 7, 5), sampleLatents(*model, 2, 8, 5)));
     }
+    // In a half-width dtype the model runs end to end (the time embedding, computed in float32, used to
+    // meet bfloat16/float16 weights: "mat1 and mat2 must have the same dtype", found on a GPU with
+    // float16); its ε agrees with float32's to bfloat16's precision (8-bit mantissa, 3e-2 relative).
+    void aHalfWidthDtypeRuns() {
+        const fs::path folder = defaultModelDir();  // trained weights: the tiny model's zero output layer gives ε = 0
+        const at::Tensor x = torch::randn({3, 4, 16, 16});
+        const at::Tensor full = DiffusionModel::load(folder, ComputeOptions{"cpu", "float32", 4})->epsilon(x, 300);
+        const auto half = DiffusionModel::load(folder, ComputeOptions{"cpu", "bfloat16", 4});
+        const at::Tensor e = half->epsilon(x, 300);
+        QCOMPARE(e.scalar_type(), torch::kFloat);
+        const double rel = ((e - full).norm() / full.norm()).item<double>();
+        qInfo("bfloat16 against float32: %.4f relative", rel);
+        QVERIFY2(rel < 3e-2, qPrintable(QString::number(rel)));
+        QCOMPARE(half->decode(x).sizes().vec(), (std::vector<int64_t>{3, 3, 64, 64}));
+    }
     // Weights that make Inf and NaN (finite but huge, so the loader's own NaN check passes them): the
     // first call stops at its batch with the timestep and rows, so a sample or a path is never decoded,
     // drawn or written from it.

@@ -125,7 +125,7 @@ LatentUnetImpl::LatentUnetImpl(LatentUnetConfig config) : config_(std::move(conf
 
 torch::Tensor LatentUnetImpl::forward(const torch::Tensor& x, const torch::Tensor& t) {
     const int levels = static_cast<int>(config_.channels.size());
-    const torch::Tensor temb = timeOut_(torch::silu(timeIn_(timestepEmbedding(t.reshape({-1}).expand({x.size(0)}), config_.channels.front()))));
+    const torch::Tensor temb = timeOut_(torch::silu(timeIn_(timestepEmbedding(t.reshape({-1}).expand({x.size(0)}), config_.channels.front()).to(x.scalar_type()))));
     torch::Tensor h = convIn_(x);
     std::vector<torch::Tensor> skips;
     for (int level = 0; level < levels; ++level) {
