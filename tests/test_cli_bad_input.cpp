@@ -132,6 +132,28 @@ private Q_SLOTS:
             QVERIFY2(!err.contains('\n') && err.contains("b." + QString(format)) && err.contains("ends early"), qPrintable(err));
         }
     }
+    // A PNG whose compressed data is damaged (a flipped byte inside IDAT, the file otherwise whole):
+    // libpng prints its own lines from inside OpenCV; they become part of the one-line message.
+    void aDamagedPngGivesOneLine() {
+        QTemporaryDir dir;
+        QImage image(64, 64, QImage::Format_RGB888);
+        image.fill(Qt::darkCyan);
+        const QString folder = dir.filePath("png");
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(image.save(folder + "/a.png") && image.save(folder + "/b.png"));
+        QFile b(folder + "/b.png");
+        QVERIFY(b.open(QIODevice::ReadWrite));
+        QByteArray bytes = b.readAll();
+        const qsizetype data = bytes.indexOf("IDAT") + 8;
+        QVERIFY(data > 8);
+        bytes[data] = static_cast<char>(bytes[data] ^ 0x5a);
+        QVERIFY(b.seek(0) && b.write(bytes) == bytes.size());
+        b.close();
+        const Run r = cli({"metrics", folder, "--no-model", "--json", dir.filePath("m.json")});
+        QCOMPARE(r.code, 2);
+        const QString err = QString::fromUtf8(r.err).trimmed();
+        QVERIFY2(!err.contains('\n') && err.contains("b.png: not an image OpenCV can read (the decoder said: libpng error"), qPrintable(err));
+    }
     // A file size limit (RLIMIT_FSIZE: what a full disk looks like to a writer) during an export that
     // replaces an earlier one: a message, exit 2, the earlier files byte for byte, no partial file.
     void fileSizeLimitDuringExportKeepsThePreviousOne() {

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "common/stderr_capture.h"
 
 namespace geo {
 
@@ -169,12 +170,20 @@ RgbImage readImage(const std::filesystem::path& path) {
     if (const Declared d = declaredSize(bytes); d.width > 0 && d.height > 0 && (d.width > (uint64_t(1) << 20) || d.height > (uint64_t(1) << 20) || d.width * d.height > kMaxPixels))
         throw InputError(path.string() + ": " + std::to_string(d.width) + "×" + std::to_string(d.height) + " pixels, more than the 134 megapixels an image may have");
     cv::Mat bgr;
-    try {
-        bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
-    } catch (const cv::Exception&) {
-        bgr.release();
+    const std::string said = captureStandardError([&] {
+        try {
+            bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
+        } catch (const cv::Exception&) {
+            bgr.release();
+        }
+    });
+    if (bgr.empty()) {
+        const std::string first = said.substr(0, said.find('\n'));
+        throw InputError(path.string() + ": not an image OpenCV can read" + (first.empty() ? "" : " (the decoder said: " + first + ")"));
     }
-    if (bgr.empty()) throw InputError(path.string() + ": not an image OpenCV can read");
+    // Warnings about an image that did decode (libpng's "iCCP: known incorrect sRGB profile",
+    // libjpeg's "Corrupt JPEG data: N extraneous bytes") are what other viewers also pass over.
+    passOnExcept(said, {"libpng warning:", "Corrupt JPEG data", "Premature end of JPEG", "Warning:", "[ WARN:"});
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
     return {rgb.cols, rgb.rows, std::vector<uint8_t>(rgb.data, rgb.data + static_cast<size_t>(rgb.cols) * rgb.rows * 3)};

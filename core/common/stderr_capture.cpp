@@ -1,0 +1,55 @@
+#include "common/stderr_capture.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <mutex>
+#include <sstream>
+
+namespace geo {
+
+std::string captureStandardError(const std::function<void()>& f) {
+    static std::mutex mutex;
+    const std::lock_guard lock(mutex);
+    std::FILE* sink = std::tmpfile();
+    std::fflush(stderr);
+    const int saved = sink ? dup(STDERR_FILENO) : -1;
+    if (saved < 0 || dup2(fileno(sink), STDERR_FILENO) < 0) {  // no capture possible: run as is
+        if (saved >= 0) close(saved);
+        if (sink) std::fclose(sink);
+        f();
+        return {};
+    }
+    auto restore = [&] {
+        std::fflush(stderr);
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+    };
+    try {
+        f();
+    } catch (...) {
+        restore();
+        std::fclose(sink);
+        throw;
+    }
+    restore();
+    std::string text;
+    std::rewind(sink);
+    char buffer[4096];
+    while (const size_t n = std::fread(buffer, 1, sizeof buffer, sink)) {
+        if (text.size() < 65536) text.append(buffer, n);
+    }
+    std::fclose(sink);
+    return text;
+}
+
+void passOnExcept(const std::string& text, const std::vector<std::string>& prefixes) {
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        bool known = line.empty();
+        for (const std::string& p : prefixes) known = known || line.rfind(p, 0) == 0;
+        if (!known) std::fprintf(stderr, "%s\n", line.c_str());
+    }
+}
+
+}  // namespace geo
