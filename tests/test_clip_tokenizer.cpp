@@ -28,7 +28,8 @@ QString show(const std::vector<int64_t>& v) {
 }
 
 void checkGolden(const ClipTokenizer& t) {
-    for (const json& c : golden()["cases"]) {
+    const json cases = golden()["cases"];  // a named copy: the temporary would die before the loop
+    for (const json& c : cases) {
         const std::string text = c["text"];
         const QString name = QString::fromStdString(text).left(40);
         QCOMPARE(QString::fromStdString(ClipTokenizer::normalize(text)), QString::fromStdString(c["normalized_text"].get<std::string>()));
