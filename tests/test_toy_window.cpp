@@ -1,12 +1,16 @@
 // The toy window as a user drives it: mouse drags move an endpoint and the drawn geodesic follows,
 // undo puts it back, the IVP tool shoots a path, and exports write files that parse; the metric
 // selector's spacetime views (the 1-D plane, a 2-D field while dragging, transition paths) and the
-// Euclidean one.
+// Euclidean one. Core's notices reach the status bar.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include <QStatusBar>
+#include <thread>
+
+#include "common/notices.h"
 #include "density_plot/density_plot.h"
 #include "line_plot/line_plot.h"
 #include "main_window.h"
@@ -119,6 +123,12 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(window_->toy()->isUpToDate(), 10000);
             QVERIFY(window_->toy()->shownResult()->bvp->converged);
         }
+    }
+    // Core's notices (a batch halved after the GPU ran out of memory) come from worker threads and are
+    // shown in the window's status bar; once the window is gone they go to stderr again.
+    void noticesFromAWorkerReachTheStatusBar() {
+        std::thread([] { geo::notice("out of GPU memory with 64 latents at a time: retrying with 32"); }).join();
+        QTRY_COMPARE(window_->statusBar()->currentMessage(), QString("out of GPU memory with 64 latents at a time: retrying with 32"));
     }
     void exportsWriteFilesOthersCanOpen() {
         QTemporaryDir dir;
