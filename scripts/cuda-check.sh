@@ -16,4 +16,4 @@ cmake -S bench/cuda -B build-cuda -DCMAKE_PREFIX_PATH="$prefix" -DGEODESIC_HEADE
 start=$(date +%s)
 cmake --build build-cuda --parallel "$(nproc)"
 echo "cuda-check: built in $(( $(date +%s) - start )) s"
-./build-cuda/cuda-check
+./build-cuda/cuda-check "$@"

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "../median.h"
@@ -17,6 +18,8 @@
 #include "common/resources.h"
 #include "diffusion/diffusion_model.h"
 #include "diffusion/network_posterior.h"
+#include "sd/sd_config.h"
+#include "sd/sd_unet.h"
 #include "spacetime/network_energy.h"
 
 using namespace geo;
@@ -48,9 +51,74 @@ Eigen::MatrixXd curve(int n, int64_t d) {
     return z;
 }
 
+// Stable Diffusion 1.5's UNet with random weights (no weights can be fetched here) as a noise network
+// with one fixed random text context: what memory and time a spacetime energy with its double
+// backward needs at 512×512 (64×64 latents). No autoencoder: the energy never decodes.
+class RandomSdUnet final : public LatentNetworks {
+public:
+    RandomSdUnet(c10::Device device, c10::ScalarType dtype) : unet_(sd15UnetConfig()), device_(device), dtype_(dtype) {
+        torch::manual_seed(5);
+        unet_->to(device, dtype);
+        unet_->eval();
+        context_ = 0.5 * torch::randn({1, 77, 768}, torch::TensorOptions().device(device).dtype(dtype));
+    }
+    at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const override {
+        return const_cast<sd::UnetImpl&>(*unet_).forward(xt, steps, context_.expand({xt.size(0), -1, -1}));
+    }
+    at::Tensor encode(const at::Tensor&) const override { throw InputError("the SD check has no autoencoder"); }
+    at::Tensor decode(const at::Tensor&) const override { throw InputError("the SD check has no autoencoder"); }
+    c10::Device device() const override { return device_; }
+    c10::ScalarType dtype() const override { return dtype_; }
+
+private:
+    sd::Unet unet_;
+    c10::Device device_;
+    c10::ScalarType dtype_;
+    at::Tensor context_;
+};
+
+int sdUnetChunks() {
+#ifdef GEODESIC_WITH_CUDA
+    ModelDescription d;
+    d.name = "SD 1.5 UNet, random weights";
+    d.latentShape = {4, 64, 64};
+    d.imageSize = 512;
+    d.latentScale = 0.18215;
+    const c10::Device cuda(c10::kCUDA, 0);
+    const auto model = std::make_shared<DiffusionModel>(std::make_unique<RandomSdUnet>(cuda, c10::kHalf), d, 64);
+    const Eigen::MatrixXd z = curve(16, 4 * 64 * 64);
+    std::printf("%s, float16, 16-point curve at 512x512\n", d.name.c_str());
+    for (int chunk : {16, 9, 4, 2}) {
+        const NetworkPosterior q(model);
+        c10::cuda::CUDACachingAllocator::emptyCache();
+        c10::cuda::CUDACachingAllocator::resetPeakStats(0);
+        NetworkEnergy e;
+        const double ms = medianMs(3, [&] {
+            e = networkSpacetimeEnergy(q, z, true, {chunk, 7});
+            torch::cuda::synchronize();
+        });
+        const double peak = static_cast<double>(c10::cuda::CUDACachingAllocator::getDeviceStats(0).allocated_bytes[0].peak);  // [0]: all pools
+        std::printf("chunk %2d: energy + gradient %.0f ms (median of 3), peak %.1f GiB, energy %.4g, %lld forward\n", chunk, ms, peak / 1073741824.0,
+                    e.energy, e.forward);
+    }
+    return 0;
+#else
+    std::printf("built without CUDA\n");
+    return 2;
+#endif
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "--sd-unet") {
+        try {
+            return torch::cuda::is_available() ? sdUnetChunks() : 2;
+        } catch (const std::exception& e) {
+            std::printf("FAILED: %s\n", e.what());
+            return 1;
+        }
+    }
     if (!torch::cuda::is_available()) {
         std::printf("no CUDA device\n");
         return 2;
