@@ -28,6 +28,8 @@ constexpr uintmax_t kMaxImageFileBytes = uintmax_t(1) << 30;  // 1 GiB: beyond a
 bool startsWith(const std::vector<uchar>& b, std::initializer_list<uchar> magic) {
     return b.size() >= magic.size() && std::equal(magic.begin(), magic.end(), b.begin());
 }
+bool isPng(const std::vector<uchar>& b) { return startsWith(b, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}); }
+bool isJpeg(const std::vector<uchar>& b) { return startsWith(b, {0xFF, 0xD8, 0xFF}); }
 
 size_t findBytes(const std::vector<uchar>& b, std::initializer_list<uchar> what, size_t from) {
     const auto at = std::search(b.begin() + static_cast<std::ptrdiff_t>(std::min(from, b.size())), b.end(), what.begin(), what.end());
@@ -39,11 +41,11 @@ size_t findBytes(const std::vector<uchar>& b, std::initializer_list<uchar> what,
 // after its first scan (entropy-coded data cannot hold FF D9), a PNG's IEND chunk. Data appended after
 // them (a motion photo's video) is allowed.
 void requireComplete(const std::vector<uchar>& bytes, const std::filesystem::path& path) {
-    if (startsWith(bytes, {0xFF, 0xD8, 0xFF})) {
+    if (isJpeg(bytes)) {
         const size_t scan = findBytes(bytes, {0xFF, 0xDA}, 2);
         if (scan == std::string::npos || findBytes(bytes, {0xFF, 0xD9}, scan + 2) == std::string::npos)
             throw InputError(path.string() + ": the JPEG data ends early (a truncated or damaged file)");
-    } else if (startsWith(bytes, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
+    } else if (isPng(bytes)) {
         if (findBytes(bytes, {'I', 'E', 'N', 'D'}, 8) == std::string::npos) throw InputError(path.string() + ": the PNG data ends early (a truncated or damaged file)");
     }
 }
@@ -55,7 +57,7 @@ bool isReadableFormat(const std::vector<uchar>& b) {
     // A file OpenCV's own decoder for its signature turns down goes on to the next decoder that claims
     // it; GDCM claims anything with "DICM" at byte 128, so such files never reach OpenCV.
     if (b.size() >= 132 && std::equal(b.begin() + 128, b.begin() + 132, "DICM")) return false;
-    if (startsWith(b, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}) || startsWith(b, {0xFF, 0xD8, 0xFF}) || startsWith(b, {'B', 'M'})) return true;
+    if (isPng(b) || isJpeg(b) || startsWith(b, {'B', 'M'})) return true;
     if (startsWith(b, {'I', 'I', 0x2A, 0x00}) || startsWith(b, {'M', 'M', 0x00, 0x2A})) return true;  // TIFF
     if (b.size() >= 12 && startsWith(b, {'R', 'I', 'F', 'F'}) && std::equal(b.begin() + 8, b.begin() + 12, "WEBP")) return true;
     return b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6';  // PBM, PGM, PPM
@@ -135,8 +137,8 @@ Declared ppmSize(const std::vector<uchar>& b) {
 
 Declared declaredSize(const std::vector<uchar>& b) {
     if (b.size() < 26) return {};
-    if (startsWith(b, {0x89, 'P', 'N', 'G'})) return {be(b, 16, 4), be(b, 20, 4)};
-    if (startsWith(b, {0xFF, 0xD8, 0xFF})) return jpegSize(b);
+    if (isPng(b)) return {be(b, 16, 4), be(b, 20, 4)};
+    if (isJpeg(b)) return jpegSize(b);
     if (startsWith(b, {'B', 'M'})) {
         if (le(b, 14, 4) == 12) return {le(b, 18, 2), le(b, 20, 2)};
         const int64_t h = static_cast<int32_t>(le(b, 22, 4));
