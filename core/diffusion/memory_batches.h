@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace geo {
 
@@ -25,13 +26,10 @@ private:
     std::atomic<int64_t> limit_;
 };
 
-// f(rows, first) over rows [first, first + n) of `rows` in batches of at most limit.get(), each retried
-// smaller after an out-of-memory error; the results concatenated along the first dimension.
-template <typename F>
-at::Tensor inMemoryBatches(const at::Tensor& rows, BatchLimit& limit, const std::string& what, F&& f);
-
 at::Tensor concatenateRows(const std::vector<at::Tensor>& parts);  // at::cat, kept out of this header
 
+// f(rows, first) over rows [first, first + n) of `rows` in batches of at most limit.get(), each retried
+// smaller after an out-of-memory error; the results concatenated along the first dimension.
 template <typename F>
 at::Tensor inMemoryBatches(const at::Tensor& rows, BatchLimit& limit, const std::string& what, F&& f) {
     std::vector<at::Tensor> parts;
