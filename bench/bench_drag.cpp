@@ -15,13 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "mouse_event.h"
 #include "toy_mode.h"
 
 namespace {
-void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
-    QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
-    QApplication::sendEvent(w, &e);
-}
 // Waits block in an event loop, as a real application idles: a spinning wait would take a whole
 // core from the solver thread on a two-core machine.
 void pump(int ms) {

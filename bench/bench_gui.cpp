@@ -25,6 +25,7 @@
 #include "main_window.h"
 #include "scenes/painted_scene.h"
 #include "scenes/scene.h"
+#include "mouse_event.h"
 #include "toy_mode.h"
 #include "video_mode.h"
 
@@ -60,11 +61,6 @@ void wait(int ms) {
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-}
-
-void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
-    QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
-    QApplication::sendEvent(w, &e);
 }
 
 // A hand on the mouse: presses on A, moves it round a circle every 16 ms for 3 s, releases. Driven by
