@@ -78,7 +78,8 @@ private:
     at::Tensor context_;
 };
 
-int sdUnetChunks() {
+// float32 gives the reference the float16 energies are compared with (one chunk size: it needs twice the memory).
+int sdUnetChunks(c10::ScalarType dtype) {
 #ifdef GEODESIC_WITH_CUDA
     ModelDescription d;
     d.name = "SD 1.5 UNet, random weights";
@@ -86,10 +87,11 @@ int sdUnetChunks() {
     d.imageSize = 512;
     d.latentScale = 0.18215;
     const c10::Device cuda(c10::kCUDA, 0);
-    const auto model = std::make_shared<DiffusionModel>(std::make_unique<RandomSdUnet>(cuda, c10::kHalf), d, 64);
+    const auto model = std::make_shared<DiffusionModel>(std::make_unique<RandomSdUnet>(cuda, dtype), d, 64);
     const Eigen::MatrixXd z = curve(16, 4 * 64 * 64);
-    std::printf("%s, float16, 16-point curve at 512x512\n", d.name.c_str());
-    for (int chunk : {16, 9, 4, 2}) {
+    const bool half = dtype == c10::kHalf;
+    std::printf("%s, %s, 16-point curve at 512x512\n", d.name.c_str(), half ? "float16" : "float32");
+    for (int chunk : half ? std::vector<int>{16, 9, 4, 2} : std::vector<int>{4}) {
         const NetworkPosterior q(model);
         c10::cuda::CUDACachingAllocator::emptyCache();
         c10::cuda::CUDACachingAllocator::resetPeakStats(0);
@@ -99,7 +101,7 @@ int sdUnetChunks() {
             torch::cuda::synchronize();
         });
         const double peak = static_cast<double>(c10::cuda::CUDACachingAllocator::getDeviceStats(0).allocated_bytes[0].peak);  // [0]: all pools
-        std::printf("chunk %2d: energy + gradient %.0f ms (median of 3), peak %.1f GiB, energy %.4g, %lld forward\n", chunk, ms, peak / 1073741824.0,
+        std::printf("chunk %2d: energy + gradient %.0f ms (median of 3), peak %.1f GiB, energy %.6g, %lld forward\n", chunk, ms, peak / 1073741824.0,
                     e.energy, e.forward);
     }
     return 0;
@@ -114,7 +116,8 @@ int sdUnetChunks() {
 int main(int argc, char** argv) {
     if (argc > 1 && std::string(argv[1]) == "--sd-unet") {
         try {
-            return torch::cuda::is_available() ? sdUnetChunks() : 2;
+            const bool float32 = argc > 2 && std::string(argv[2]) == "float32";
+            return torch::cuda::is_available() ? sdUnetChunks(float32 ? c10::kFloat : c10::kHalf) : 2;
         } catch (const std::exception& e) {
             std::printf("FAILED: %s\n", e.what());
             return 1;

@@ -5,6 +5,7 @@
 #include <torch/nn/functional/upsampling.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/version.h>
+#include <ATen/core/grad_mode.h>
 #if TORCH_VERSION_MAJOR >= 2
 #include <ATen/ops/scaled_dot_product_attention.h>
 #endif
@@ -23,18 +24,33 @@ torch::nn::GroupNorm groupNorm(int groups, int channels, double eps) {
     return torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(eps));
 }
 
+namespace {
+
+// softmax(q kᵀ / √d) v written out. Unlike the fused kernels' backward, this is differentiable
+// twice, which the spacetime energy's gradient needs. On the CPU it computes in float32 (half-width
+// matrix products there are slow or missing); on a GPU in the model's dtype, since the score
+// matrices dominate memory (at 512×512 with float32 scores one spacetime point took 14.6 GiB).
+torch::Tensor explicitAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, bool causal) {
+    // Never baddbmm with beta = 0 over an uninitialised buffer: LibTorch 1.13 can return NaN there.
+    const int64_t lq = q.size(2), lk = k.size(2);
+    const auto work = q.is_cuda() ? q.scalar_type() : torch::kFloat;
+    torch::Tensor scores = torch::matmul(q.to(work) * (1.0 / std::sqrt(static_cast<double>(q.size(3)))), k.to(work).transpose(-1, -2));
+    if (causal) scores = scores.masked_fill(torch::ones({lq, lk}, torch::TensorOptions().dtype(torch::kBool).device(q.device())).triu(1), -INFINITY);
+    return torch::matmul(scores.softmax(-1), v.to(work)).to(q.scalar_type());
+}
+
+}  // namespace
+
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads, bool causal) {
     const int64_t b = q.size(0), lq = q.size(1), lk = k.size(1), d = q.size(2) / heads;
     auto split = [&](const torch::Tensor& t, int64_t l) { return t.reshape({b, l, heads, d}).transpose(1, 2); };
     torch::Tensor out;
 #if TORCH_VERSION_MAJOR >= 2
-    out = at::scaled_dot_product_attention(split(q, lq), split(k, lk), split(v, lk), {}, 0.0, causal);
+    const bool differentiated = at::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());
+    out = differentiated ? explicitAttention(split(q, lq), split(k, lk), split(v, lk), causal)
+                         : at::scaled_dot_product_attention(split(q, lq), split(k, lk), split(v, lk), {}, 0.0, causal);
 #else
-    // Never baddbmm with beta = 0 over an uninitialised buffer: LibTorch 1.13 can return NaN there.
-    const torch::Tensor qf = split(q, lq).to(torch::kFloat), kf = split(k, lk).to(torch::kFloat);
-    torch::Tensor scores = torch::matmul(qf, kf.transpose(-1, -2)) * (1.0 / std::sqrt(static_cast<double>(d)));
-    if (causal) scores = scores.masked_fill(torch::ones({lq, lk}, torch::TensorOptions().dtype(torch::kBool).device(q.device())).triu(1), -INFINITY);
-    out = torch::matmul(scores.softmax(-1), split(v, lk).to(torch::kFloat)).to(q.scalar_type());
+    out = explicitAttention(split(q, lq), split(k, lk), split(v, lk), causal);
 #endif
     return out.transpose(1, 2).reshape({b, lq, heads * d});
 }
