@@ -36,7 +36,7 @@ case "$kind" in
     dir=build-tsan
     flags=thread
     regex=${2:-^test_(model_panel|image_mode|video_mode|toy_window)$}
-    targets=(test_model_panel test_image_mode test_video_mode test_toy_window geodesic-cli)
+    targets=(test_model_panel test_image_mode test_video_mode test_toy_window geodesic-cli tsan-canary)
     # LibTorch's OpenMP pool (libgomp) is not instrumented: its barriers look like races. One
     # intra-op thread keeps every report about our own threads (GUI, workers, model service).
     export OMP_NUM_THREADS=1
@@ -53,6 +53,21 @@ start=$(date +%s)
 cmake --build "$dir" --parallel "$(nproc)" ${targets[@]:+--target "${targets[@]}"}
 echo "sanitize $kind: built in $(( $(date +%s) - start )) s"
 cd "$dir"
+if [ "$kind" = thread ]; then
+  # The annotations and suppressions must not hide a race of ours (tests/tsan_canary.cpp).
+  for mode in handed-over racing-queued racing-timer; do
+    set +e
+    out=$(./tests/tsan-canary "$mode" 2>&1)
+    status=$?
+    set -e
+    if [ "$mode" = handed-over ]; then
+      [ $status -eq 0 ] || { echo "$out"; echo "sanitize thread: the canary reported a value handed over by queueOn"; exit 1; }
+    elif [ $status -eq 0 ] || ! grep -q "data race" <<<"$out" || ! grep -q "tsan_canary.cpp" <<<"$out"; then
+      echo "$out"; echo "sanitize thread: the canary's race ($mode) was not reported"; exit 1
+    fi
+  done
+  echo "sanitize thread: the canary's races are reported, its hand-off is not"
+fi
 start=$(date +%s)
 ctest --output-on-failure --parallel 2 --timeout 1800 -R "$regex"
 echo "sanitize $kind: tests passed in $(( $(date +%s) - start )) s"

@@ -15,6 +15,7 @@
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
 #include "latest_job.h"
+#include "thread_handoff.h"
 #include "presentation/number_text.h"
 
 namespace {
@@ -27,9 +28,7 @@ ImageMode::ImageMode(ModelService* service, QWidget* parent) : Mode(parent), ser
     qRegisterMetaType<ImageSnapshotPtr>();
     qRegisterMetaType<ImageRunResultPtr>();
     exporter_ = new LatestJobRunner;
-    exporter_->moveToThread(&exportThread_);
-    connect(&exportThread_, &QThread::finished, exporter_, &QObject::deleteLater);
-    exportThread_.start();
+    startWorkerThread(exportThread_, exporter_);
     drawTimer_.setSingleShot(true);
     connect(&drawTimer_, &QTimer::timeout, this, &ImageMode::drawPending);
     rerunTimer_.setSingleShot(true);
@@ -58,8 +57,7 @@ ImageMode::ImageMode(ModelService* service, QWidget* parent) : Mode(parent), ser
 
 ImageMode::~ImageMode() {
     if (runId_) service_->cancel(ModelService::Slot::ImagePath);
-    exportThread_.quit();
-    exportThread_.wait();
+    stopWorkerThread(exportThread_);
 }
 
 void ImageMode::buildUi() {

@@ -10,11 +10,11 @@
 #include <QMimeData>
 #include <QPointer>
 #include <QSettings>
-#include <QThreadPool>
 
 #include "image_convert.h"
 #include "keyframe_bar/keyframe_bar.h"
 #include "scenes/scene.h"
+#include "thread_handoff.h"
 
 namespace {
 
@@ -78,7 +78,7 @@ void ImageMode::readFiles(const QStringList& paths, std::function<void(QVector<K
     // Decoding a photo takes a quarter of a second per 9 MP: off the GUI thread, in order, as one batch.
     ++reading_;
     setStatus(QString("Reading %1 image%2…").arg(paths.size()).arg(paths.size() == 1 ? "" : "s"));
-    QThreadPool::globalInstance()->start([this, paths, done = std::move(done), alive = QPointer<ImageMode>(this)] {
+    startPoolTask([this, paths, done = std::move(done), alive = QPointer<ImageMode>(this)] {
         QVector<Keyframe> loaded;
         QStringList failed;
         for (const QString& path : paths) {
@@ -92,11 +92,11 @@ void ImageMode::readFiles(const QStringList& paths, std::function<void(QVector<K
                 failed << QString::fromStdString(e.what());
             }
         }
-        QMetaObject::invokeMethod(qApp, [this, alive, loaded = std::move(loaded), failed, done]() mutable {
+        queueOn(qApp, [this, alive, loaded = std::move(loaded), failed, done]() mutable {
             if (!alive) return;  // the mode closed while its files were read
             --reading_;
             done(std::move(loaded), failed);
-        }, Qt::QueuedConnection);
+        });
     });
 }
 

@@ -3,6 +3,8 @@
 #include <QMetaObject>
 #include <QPointer>
 
+#include "thread_handoff.h"
+
 void LatestJobRunner::submit(Job job, bool interruptRunning) {
     QMutexLocker lock(&mutex_);
     pending_ = std::move(job);
@@ -10,7 +12,7 @@ void LatestJobRunner::submit(Job job, bool interruptRunning) {
     if (interruptRunning) cancel_ = true;  // whatever runs now is stale
     if (!scheduled_) {
         scheduled_ = true;
-        QMetaObject::invokeMethod(this, &LatestJobRunner::process, Qt::QueuedConnection);
+        queueOn(this, [this] { process(); });
     }
 }
 
@@ -21,6 +23,8 @@ bool LatestJobRunner::cancel() {
     cancel_ = true;
     return any;
 }
+
+void LatestJobRunner::sendHome(std::function<void()> f) { queueOn(home_, std::move(f)); }
 
 void LatestJobRunner::process() {
     for (;;) {
@@ -51,6 +55,6 @@ void submitExport(LatestJobRunner& runner, QObject* context, std::function<QStri
             ok = false;
             message = "Export failed (nothing was written): " + QString::fromStdString(e.what());
         }
-        if (context) QMetaObject::invokeMethod(context, [done, ok, message] { done(ok, message); }, Qt::QueuedConnection);
+        if (context) queueOn(context, [done, ok, message] { done(ok, message); });
     }, false);
 }

@@ -16,14 +16,21 @@ class LatestJobRunner : public QObject {
     Q_OBJECT
 public:
     using Job = std::function<void(const geo::SolveControl&)>;
+    // home: the GUI-thread object results go to (sendHome); it outlives the runner.
+    explicit LatestJobRunner(QObject* home = nullptr) : home_(home) {}
     void submit(Job job, bool interruptRunning = true);  // any thread
     // Drops the pending job and cancels the running one; true when one was running or pending.
     bool cancel();  // any thread
     bool busy() const { return busy_; }  // a job runs or waits to
 
+protected:
+    // `f` run on home's thread, after everything this thread did before the call (thread_handoff.h).
+    void sendHome(std::function<void()> f);
+
 private:
     void process();  // the runner's thread
 
+    QObject* home_;
     QMutex mutex_;
     std::optional<Job> pending_;
     bool scheduled_ = false;

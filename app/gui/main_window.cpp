@@ -12,6 +12,7 @@
 
 #include "image_mode.h"
 #include "model_panel.h"
+#include "thread_handoff.h"
 #include "toy_mode.h"
 #include "video_mode.h"
 
@@ -62,8 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), service_(std::mak
     // threads: shown in the status bar from the GUI thread.
     QPointer<QStatusBar> bar = statusBar();
     geo::setNoticeSink([bar](const std::string& message) {
-        QMetaObject::invokeMethod(
-            qApp, [bar, text = QString::fromStdString(message)] { if (bar) bar->showMessage(text, 20000); }, Qt::QueuedConnection);
+        queueOn(qApp, [bar, text = QString::fromStdString(message)] { if (bar) bar->showMessage(text, 20000); });
     });
     resize(1360, 860);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/errors.h"
+#include "thread_handoff.h"
 
 QString ModelService::slotName(Slot s) {
     switch (s) {
@@ -14,20 +15,21 @@ QString ModelService::slotName(Slot s) {
     return {};
 }
 
+// Signals from job threads are emitted on the GUI thread, after a hand-off (thread_handoff.h).
 void ModelService::Reporter::progress(const QString& what, int done, int total) const {
-    Q_EMIT service_->jobProgress(slot_, id_, what, done, total);
+    queueOn(service_, [s = service_, slot = slot_, id = id_, what, done, total] { Q_EMIT s->jobProgress(slot, id, what, done, total); });
 }
 
-void ModelService::Reporter::publish(const QVariant& snapshot) const { Q_EMIT service_->jobSnapshot(slot_, id_, snapshot); }
+void ModelService::Reporter::publish(const QVariant& snapshot) const {
+    queueOn(service_, [s = service_, slot = slot_, id = id_, snapshot] { Q_EMIT s->jobSnapshot(slot, id, snapshot); });
+}
 
 ModelService::ModelService(QObject* parent) : QObject(parent) {
     qRegisterMetaType<ModelInfo>();
     qRegisterMetaType<ModelService::Slot>();
     for (Worker& w : workers_) {
         w.runner = new LatestJobRunner;
-        w.runner->moveToThread(&w.thread);
-        connect(&w.thread, &QThread::finished, w.runner, &QObject::deleteLater);
-        w.thread.start();
+        startWorkerThread(w.thread, w.runner);
     }
 }
 
@@ -38,10 +40,7 @@ ModelService::~ModelService() {
         loadsFinished_ = loadsRequested_;  // wake jobs waiting for a load that will not be waited for
     }
     loadsDone_.notify_all();
-    for (Worker& w : workers_) {
-        w.thread.quit();
-        w.thread.wait();
-    }
+    for (Worker& w : workers_) stopWorkerThread(w.thread);
 }
 
 void ModelService::load(const QString& path, const QString& device, const QString& dtype) {
@@ -63,7 +62,7 @@ void ModelService::load(const QString& path, const QString& device, const QStrin
             QString error;
             try {
                 m = loadDiffusionModel(path, device, dtype, [this](const QString& w, int done, int total) {
-                    Q_EMIT loadProgress(w, done, total);
+                    queueOn(this, [this, w, done, total] { Q_EMIT loadProgress(w, done, total); });
                 }, info);
             } catch (const std::exception& e) {
                 error = QString::fromStdString(e.what());
@@ -74,12 +73,12 @@ void ModelService::load(const QString& path, const QString& device, const QStrin
                 loadsFinished_ = std::max(loadsFinished_, request);
             }
             loadsDone_.notify_all();
-            QMetaObject::invokeMethod(this, [this, info, error, path, request] {
+            queueOn(this, [this, info, error, path, request] {
                 loadsShown_ = std::max(loadsShown_, request);
                 if (!error.isEmpty()) return Q_EMIT loadFailed(path, error);
                 current_ = info;
                 Q_EMIT loaded(info);
-            }, Qt::QueuedConnection);
+            });
         },
         false);
 }
@@ -97,14 +96,17 @@ quint64 ModelService::submit(Slot slot, Job job) {
     const quint64 id = nextId_++;
     worker(slot).runner->submit([this, slot, id, job = std::move(job)](const geo::SolveControl& control) {
         const Reporter report(this, slot, id);
+        QVariant result;
+        QString error;
+        bool cancelled = false;
         try {
-            const QVariant result = job(modelAfterLoads(control), control, report);
-            Q_EMIT jobFinished(slot, id, result, {}, false);
+            result = job(modelAfterLoads(control), control, report);
         } catch (const geo::Cancelled&) {
-            Q_EMIT jobFinished(slot, id, {}, {}, true);
+            cancelled = true;
         } catch (const std::exception& e) {
-            Q_EMIT jobFinished(slot, id, {}, QString::fromStdString(e.what()), false);
+            error = QString::fromStdString(e.what());
         }
+        queueOn(this, [this, slot, id, result, error, cancelled] { Q_EMIT jobFinished(slot, id, result, error, cancelled); });
     });
     return id;
 }

@@ -17,6 +17,7 @@
 #include "spacetime/spacetime_fields.h"
 #include "toy/contours.h"
 #include "toy/field_grid.h"
+#include "thread_handoff.h"
 #include "toy_bridge.h"
 
 namespace {
@@ -81,12 +82,11 @@ QString number(double v, int digits = 4) { return QString::number(v, 'g', digits
 
 SpacetimeMode::SpacetimeMode(widgets::FieldView* view, widgets::LinePlot* plot, QLabel* info, QStatusBar* status)
     : view_(view), plot_(plot), info_(info), status_(status) {
-    worker_ = new SpacetimeWorker;
-    worker_->moveToThread(&thread_);
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &SpacetimeWorker::resultReady, this, &SpacetimeMode::onResult, Qt::QueuedConnection);
-    connect(worker_, &SpacetimeWorker::progress, this, [this](const QString& what) { status_->showMessage(what); }, Qt::QueuedConnection);
-    thread_.start();
+    worker_ = new SpacetimeWorker(this);
+    // Both are emitted on this thread (sendHome).
+    connect(worker_, &SpacetimeWorker::resultReady, this, &SpacetimeMode::onResult);
+    connect(worker_, &SpacetimeWorker::progress, this, [this](const QString& what) { status_->showMessage(what); });
+    startWorkerThread(thread_, worker_);
 
     controls_ = new QWidget;
     auto* row = new QHBoxLayout(controls_);
@@ -113,10 +113,7 @@ SpacetimeMode::SpacetimeMode(widgets::FieldView* view, widgets::LinePlot* plot, 
     connect(paths_, &QSpinBox::valueChanged, this, [this] { requestSolve(false); });
 }
 
-SpacetimeMode::~SpacetimeMode() {
-    thread_.quit();
-    thread_.wait();
-}
+SpacetimeMode::~SpacetimeMode() { stopWorkerThread(thread_); }
 
 bool SpacetimeMode::activate(const QString& name, const geo::ToyScene& scene) {
     try {

@@ -9,12 +9,12 @@ constexpr int kQuickSteps = 8;    // L-BFGS steps per drag frame, warm-started; 
 constexpr int kFlowSteps = 512;   // the reference's Euler steps for the probability flow
 }  // namespace
 
-SpacetimeWorker::SpacetimeWorker() { qRegisterMetaType<SpacetimeResultPtr>(); }
+SpacetimeWorker::SpacetimeWorker(QObject* home) : LatestJobRunner(home) { qRegisterMetaType<SpacetimeResultPtr>(); }
 
 void SpacetimeWorker::request(SpacetimeRequest r) {
     const bool quick = r.quick;  // a quick solve lets the one running finish, so a drag shows frames
     submit([this, r = std::move(r)](const geo::SolveControl& control) {
-        if (SpacetimeResultPtr result = solve(r, control)) Q_EMIT resultReady(result);
+        if (SpacetimeResultPtr result = solve(r, control)) sendHome([this, result] { Q_EMIT resultReady(result); });
     }, !quick);
 }
 
@@ -63,13 +63,15 @@ void SpacetimeWorker::solveTransitionPaths(const SpacetimeRequest& r, const geo:
     options.points = r.points;
     options.constraint = r.constraint;
     out.constraint = r.constraint;
-    Q_EMIT progress(QString("Solving the %1 geodesic (up to %2 L-BFGS solves)…")
-                        .arg(QString::fromStdString(geo::tpsConstraintName(r.constraint)))
-                        .arg(r.constraint == geo::TpsConstraint::None ? 1 : 1 + int(options.ramp.size()) + (r.constraint == geo::TpsConstraint::Avoid)));
+    const QString solving = QString("Solving the %1 geodesic (up to %2 L-BFGS solves)…")
+                                .arg(QString::fromStdString(geo::tpsConstraintName(r.constraint)))
+                                .arg(r.constraint == geo::TpsConstraint::None ? 1 : 1 + int(options.ramp.size()) + (r.constraint == geo::TpsConstraint::Avoid));
+    sendHome([this, solving] { Q_EMIT progress(solving); });
     const geo::TpsGeodesic g = geo::solveTransitionGeodesic(system, options, control);
     out.bvp = g.bvp;
     out.klMin = g.klChange.minCoeff();
-    Q_EMIT progress(QString("Sampling %1 transition paths along the geodesic…").arg(r.paths));
+    const QString sampling = QString("Sampling %1 transition paths along the geodesic…").arg(r.paths);
+    sendHome([this, sampling] { Q_EMIT progress(sampling); });
     geo::LangevinSettings langevin;
     langevin.paths = r.paths;
     const std::vector<geo::Points> chains = geo::sampleTransitionPaths(*system.data, g.bvp.path, langevin, control);

@@ -44,7 +44,7 @@ Q_DECLARE_METATYPE(SpacetimeResultPtr)
 class SpacetimeWorker : public LatestJobRunner {
     Q_OBJECT
 public:
-    SpacetimeWorker();
+    explicit SpacetimeWorker(QObject* home);
     void request(SpacetimeRequest r);  // any thread
 
 Q_SIGNALS:

@@ -24,6 +24,7 @@
 #include "density_plot/density_plot.h"
 #include "line_plot/line_plot.h"
 #include "io/path_export.h"
+#include "thread_handoff.h"
 #include "toy_bridge.h"
 
 using widgets::Handle;
@@ -66,11 +67,9 @@ QString pointText(QPointF p) { return QString("%1, %2").arg(p.x(), 0, 'f', 3).ar
 }  // namespace
 
 ToyMode::ToyMode(QWidget* parent) : Mode(parent) {
-    worker_ = new ToySolverWorker;
-    worker_->moveToThread(&thread_);
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &ToySolverWorker::resultReady, this, &ToyMode::onResult, Qt::QueuedConnection);
-    thread_.start();
+    worker_ = new ToySolverWorker(this);
+    connect(worker_, &ToySolverWorker::resultReady, this, &ToyMode::onResult);  // emitted on this thread (sendHome)
+    startWorkerThread(thread_, worker_);
     drawTimer_.setSingleShot(true);
     connect(&drawTimer_, &QTimer::timeout, this, &ToyMode::draw);
     sinceDraw_.start();
@@ -78,10 +77,7 @@ ToyMode::ToyMode(QWidget* parent) : Mode(parent) {
     loadPreset("figure1");
 }
 
-ToyMode::~ToyMode() {
-    thread_.quit();
-    thread_.wait();
-}
+ToyMode::~ToyMode() { stopWorkerThread(thread_); }
 
 void ToyMode::buildUi() {
     status_ = new QStatusBar;

@@ -4,11 +4,11 @@
 
 #include "solver/density_ivp.h"
 
-ToySolverWorker::ToySolverWorker() { qRegisterMetaType<ToyResultPtr>(); }
+ToySolverWorker::ToySolverWorker(QObject* home) : LatestJobRunner(home) { qRegisterMetaType<ToyResultPtr>(); }
 
 void ToySolverWorker::request(ToyRequest r) {
     submit([this, r = std::move(r)](const geo::SolveControl& control) {
-        if (ToyResultPtr result = solve(r, control)) Q_EMIT resultReady(result);
+        if (ToyResultPtr result = solve(r, control)) sendHome([this, result] { Q_EMIT resultReady(result); });
     });
 }
 
@@ -35,7 +35,7 @@ ToyResultPtr ToySolverWorker::solve(const ToyRequest& r, const geo::SolveControl
             partial->stamp = r.stamp;
             partial->final = false;
             partial->snapshotPath = *s.path;
-            Q_EMIT resultReady(partial);
+            sendHome([this, partial] { Q_EMIT resultReady(partial); });
         };
         result->bvp = geo::solveToyBvp(*r.field, r.a, r.b, options, control, snapshot);
         if (r.ivp && r.ivpVelocity.norm() > 0) {

@@ -35,7 +35,7 @@ Q_DECLARE_METATYPE(ToyResultPtr)
 class ToySolverWorker : public LatestJobRunner {
     Q_OBJECT
 public:
-    ToySolverWorker();
+    explicit ToySolverWorker(QObject* home);
     void request(ToyRequest r);  // any thread
 
 Q_SIGNALS:

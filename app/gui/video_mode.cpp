@@ -15,12 +15,12 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QThread>
-#include <QThreadPool>
 #include <QToolBar>
 #include <QUndoCommand>
 #include <QVBoxLayout>
 
 #include "latest_job.h"
+#include "thread_handoff.h"
 #include "video_views.h"
 
 namespace {
@@ -61,9 +61,7 @@ VideoMode::VideoMode(ModelService* service, QWidget* parent) : Mode(parent), ser
     setAcceptDrops(true);
     exportThread_ = new QThread(this);
     exporter_ = new LatestJobRunner;
-    exporter_->moveToThread(exportThread_);
-    connect(exportThread_, &QThread::finished, exporter_, &QObject::deleteLater);
-    exportThread_->start();
+    startWorkerThread(*exportThread_, exporter_);
     rerunTimer_.setSingleShot(true);
     rerunTimer_.setInterval(kRerunDelayMs);
     connect(&rerunTimer_, &QTimer::timeout, this, [this] { run(); });
@@ -83,8 +81,7 @@ VideoMode::VideoMode(ModelService* service, QWidget* parent) : Mode(parent), ser
 
 VideoMode::~VideoMode() {
     if (runId_) service_->cancel(ModelService::Slot::VideoAnalysis);
-    exportThread_->quit();
-    exportThread_->wait();
+    stopWorkerThread(*exportThread_);
 }
 
 void VideoMode::buildUi() {
@@ -197,7 +194,7 @@ int VideoMode::readSize() const { return service_->hasModel() ? service_->curren
 void VideoMode::read(const QString& what, std::function<VideoFrames()> reader) {
     ++reading_;
     setStatus("Reading " + what + "…");
-    QThreadPool::globalInstance()->start([this, what, reader = std::move(reader), alive = QPointer<VideoMode>(this)] {
+    startPoolTask([this, what, reader = std::move(reader), alive = QPointer<VideoMode>(this)] {
         VideoFrames v;
         QString error;
         try {
@@ -205,7 +202,7 @@ void VideoMode::read(const QString& what, std::function<VideoFrames()> reader) {
         } catch (const std::exception& e) {
             error = QString::fromStdString(e.what());
         }
-        QMetaObject::invokeMethod(qApp, [this, alive, v = std::move(v), error, what] {
+        queueOn(qApp, [this, alive, v = std::move(v), error, what] {
             if (!alive) return;
             --reading_;
             if (!error.isEmpty()) {
@@ -216,7 +213,7 @@ void VideoMode::read(const QString& what, std::function<VideoFrames()> reader) {
             const QString message = QString("Opened %1: %2 frames.").arg(v.name).arg(v.images.size()) + (v.warnings.isEmpty() ? "" : " " + v.warnings.join(" "));
             setStatus(message);
             Q_EMIT videoOpened(true, message);
-        }, Qt::QueuedConnection);
+        });
     });
 }
 
