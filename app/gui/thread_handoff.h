@@ -25,7 +25,8 @@ void startWorkerThread(QThread& thread, QObject* worker);
 void stopWorkerThread(QThread& thread);
 
 // `f` run on context's thread through its event queue, handed off as above: the copy of `f` Qt keeps
-// is complete before the release, and the call acquires before it reads a captured value.
+// is complete before the release, the call acquires before it reads a captured value, and the copy
+// is destroyed after what the call did.
 template <typename F>
 void queueOn(QObject* context, F f) {
     struct HandedOver {
@@ -33,9 +34,12 @@ void queueOn(QObject* context, F f) {
         explicit HandedOver(F&& g) : f(std::move(g)) { handOff(); }
         HandedOver(HandedOver&& o) : f(std::move(o.f)) { handOff(); }
         HandedOver(const HandedOver& o) : f(o.f) { handOff(); }
+        // Qt drops its last reference on whichever thread comes last, the sender's included.
+        ~HandedOver() { takeHandOff(); }
         void operator()() {
             takeHandOff();
             f();
+            handOff();
         }
     };
     QMetaObject::invokeMethod(context, HandedOver(std::move(f)), Qt::QueuedConnection);
