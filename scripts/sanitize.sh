@@ -43,7 +43,10 @@ case "$kind" in
     # LibTorch's OpenMP pool (libgomp) is not instrumented: its barriers look like races. One
     # intra-op thread keeps every report about our own threads (GUI, workers, model service).
     export OMP_NUM_THREADS=1
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tsan.supp:${TSAN_OPTIONS:-}"
+    # die_after_fork=0: QProcess starts the CLI from a child that shares the test's memory (vfork
+    # semantics), so TSan's "forked child" flag lands in the test itself, and the next thread the
+    # test started ended the run ("starting new threads after multi-threaded fork").
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$here/tsan.supp:${TSAN_OPTIONS:-}"
     ;;
   *)
     echo "usage: scripts/sanitize.sh address|core|thread|canary [CTEST_REGEX]" >&2
