@@ -152,7 +152,13 @@ private Q_SLOTS:
         const Run r = cli({"metrics", folder, "--no-model", "--json", dir.filePath("m.json")});
         QCOMPARE(r.code, 2);
         const QString err = QString::fromUtf8(r.err).trimmed();
+#if defined(__SANITIZE_ADDRESS__)
+        // Nothing is captured under AddressSanitizer (common/stderr_capture.cpp): libpng's own line
+        // stands before ours.
+        QVERIFY2(err.section('\n', -1).contains("b.png: not an image OpenCV can read"), qPrintable(err));
+#else
         QVERIFY2(!err.contains('\n') && err.contains("b.png: not an image OpenCV can read (the decoder said: libpng error"), qPrintable(err));
+#endif
     }
     // A file size limit (RLIMIT_FSIZE: what a full disk looks like to a writer) during an export that
     // replaces an earlier one: a message, exit 2, the earlier files byte for byte, no partial file.
