@@ -1,6 +1,5 @@
 #include "latest_job.h"
 
-#include <QMetaObject>
 #include <QPointer>
 
 #include "thread_handoff.h"

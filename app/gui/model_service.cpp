@@ -1,6 +1,5 @@
 #include "model_service.h"
 
-#include <QMetaObject>
 #include <chrono>
 
 #include "common/errors.h"
