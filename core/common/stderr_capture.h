@@ -12,6 +12,10 @@ namespace geo {
 
 std::string captureStandardError(const std::function<void()>& f);
 
+// False under AddressSanitizer (the fuzz and sanitizer builds): there a report from inside a decoder
+// must reach the terminal, so captureStandardError runs the call and hands back nothing.
+bool standardErrorIsCaptured();
+
 // Writes the lines of `text` that start with none of `prefixes` to standard error.
 void passOnExcept(const std::string& text, const std::vector<std::string>& prefixes);
 
