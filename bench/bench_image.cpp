@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "common/resources.h"
-#include "diffusion/diffusion_model.h"
+#include "models/model_loader.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
 #include "pipeline/image_pipeline.h"
@@ -32,7 +32,7 @@ double median(std::vector<double> v) {
 }
 
 void benchShipped(int runs) {
-    const auto model = DiffusionModel::load(defaultModelDir());
+    const auto model = loadModel({}, ComputeOptions{});
     const at::Tensor images = imagesToTensor({renderScene(randomScene(1000000100)), renderScene(randomScene(1000000101))});
     struct Config {
         const char* name;

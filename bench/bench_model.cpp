@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "common/resources.h"
-#include "diffusion/diffusion_model.h"
+#include "models/model_loader.h"
 #include "diffusion/sampling.h"
 #include "median.h"
 #include "nn/state_dict.h"
@@ -21,8 +21,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--device")) compute.device = argv[i + 1];
         else if (!std::strcmp(argv[i], "--dtype")) compute.dtype = argv[i + 1];
     }
-    geo::useAllCoresForTorch();
-    const auto model = geo::DiffusionModel::load(dir.empty() ? geo::defaultModelDir() : dir, compute);
+    const auto model = geo::loadModel(dir, compute);
     std::printf("%s, %d threads\n", model->describe().c_str(), at::get_num_threads());
     const auto shape = model->latentShape();
     const at::Tensor z = at::randn({16, shape[0], shape[1], shape[2]}).to(model->device());

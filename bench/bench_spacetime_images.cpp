@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "common/resources.h"
-#include "diffusion/diffusion_model.h"
+#include "models/model_loader.h"
 #include "median.h"
 #include "nn/image_tensor.h"
 #include "pipeline/spacetime_images.h"
@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
     int runs = 3;
     for (int i = 1; i < argc; ++i)
         if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    const auto model = loadModel({}, ComputeOptions{"cpu", "float32", 64});
     at::set_num_threads(2);
-    const auto model = DiffusionModel::load(defaultModelDir(), ComputeOptions{"cpu", "float32", 64});
     std::printf("%s, %d threads\n", model->describe().c_str(), at::get_num_threads());
     std::printf("%-12s %8s %10s %6s %-10s %9s %9s %9s %8s\n", "pair", "points", "median s", "steps", "stopped", "forward", "backward", "DED", "λ min");
     for (uint64_t seed : {1000000100ULL, 1000000102ULL, 1000000104ULL}) {

@@ -5,7 +5,7 @@
 #include "common/resources.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
-#include "sd/sd_model.h"
+#include "models/model_loader.h"
 
 namespace cli {
 
@@ -23,10 +23,9 @@ void addModelOptions(CLI::App& c, ModelOptions& o) {
 fs::path modelPath(const std::string& option) { return option.empty() ? geo::defaultModelDir() : fs::path(option); }
 
 std::shared_ptr<geo::DiffusionModel> loadModel(const ModelOptions& o) {
-    geo::useAllCoresForTorch();
-    const fs::path path = modelPath(o.model);
-    if (!geo::SdSource::looksLikeStableDiffusion(path)) return geo::DiffusionModel::load(path, o.compute);
-    return geo::loadStableDiffusion(path, o.compute, o.sd, [](const std::string& what) { std::cerr << "reading the " << what << "…\n"; });
+    return geo::loadModel(modelPath(o.model), o.compute, o.sd, [](const std::string& what, int, int parts) {
+        if (parts > 0) std::cerr << "reading the " << what << "…\n";
+    });
 }
 
 at::Tensor readImages(const std::vector<std::string>& paths, int size) {

@@ -7,7 +7,7 @@
 #include "common/atomic_file.h"
 #include "common/errors.h"
 #include "curve/polyline.h"
-#include "io/path_export.h"
+#include "toy/toy_export.h"
 #include "render/figure1.h"
 #include "solver/density_ivp.h"
 #include "toy/presets.h"

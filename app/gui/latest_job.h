@@ -10,7 +10,7 @@
 #include <optional>
 #include <QStringList>
 
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 class LatestJobRunner : public QObject {
     Q_OBJECT

@@ -10,24 +10,15 @@
 #include "io/image_io.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
-#include "sd/sd_model.h"
-#include "sd/sd_source.h"
+#include "models/model_loader.h"
 
 std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, const QString& device, const QString& dtype,
                                                         const ProgressReport& progress, ModelInfo& info) {
-    geo::useAllCoresForTorch();
     const geo::ComputeOptions compute{device.toStdString(), dtype.toStdString(), 16};
-    const std::filesystem::path p = path.isEmpty() ? geo::defaultModelDir() : std::filesystem::path(path.toStdString());
-    std::shared_ptr<geo::DiffusionModel> m;
-    if (geo::SdSource::looksLikeStableDiffusion(p)) {
-        int part = 0;
-        m = geo::loadStableDiffusion(p, compute, {}, [&](const std::string& what) {
-            progress("Reading the " + QString::fromStdString(what) + "…", part++, 3);
+    const std::shared_ptr<geo::DiffusionModel> m =
+        geo::loadModel(path.toStdString(), compute, {}, [&](const std::string& what, int part, int parts) {
+            progress("Reading the " + QString::fromStdString(what) + "…", part, parts);
         });
-    } else {
-        progress("Reading the shipped model…", 0, 0);
-        m = geo::DiffusionModel::load(p, compute);
-    }
     info = {path, QString::fromStdString(m->describe()), QString::fromStdString(m->device().str()),
             QString::fromStdString(geo::scalarTypeName(m->dtype())), m->textConditioned(), m->imageSize(), defaultImageSettings(*m)};
     return m;

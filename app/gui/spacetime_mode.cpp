@@ -16,7 +16,7 @@
 #include "spacetime/pf_ode.h"
 #include "spacetime/spacetime_fields.h"
 #include "toy/contours.h"
-#include "toy/field_grid.h"
+#include "field/field_grid.h"
 #include "thread_handoff.h"
 #include "toy_bridge.h"
 

@@ -1,8 +1,8 @@
 #include "toy_bridge.h"
 
-#include "io/path_export.h"
+#include "toy/toy_export.h"
 #include "toy/contours.h"
-#include "toy/field_grid.h"
+#include "field/field_grid.h"
 
 QVector<QPointF> toQPoints(const geo::Points& p) {
     QVector<QPointF> out(p.rows());

@@ -23,7 +23,7 @@
 #include "curve/polyline.h"
 #include "density_plot/density_plot.h"
 #include "line_plot/line_plot.h"
-#include "io/path_export.h"
+#include "toy/toy_export.h"
 #include "thread_handoff.h"
 #include "toy_bridge.h"
 

@@ -7,7 +7,7 @@
 
 #include "diffusion/epsilon_model.h"
 #include "schedule/discrete_schedule.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

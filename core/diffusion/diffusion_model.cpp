@@ -13,7 +13,6 @@
 #include "nn/latent_unet.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
-#include "sd/sd_model.h"
 
 namespace geo {
 
@@ -121,7 +120,8 @@ DiffusionModel::DiffusionModel(std::unique_ptr<LatentNetworks> networks, ModelDe
 }
 
 std::shared_ptr<DiffusionModel> DiffusionModel::load(const fs::path& dir, const ComputeOptions& options) {
-    if (!fs::is_regular_file(dir / "unet.json")) return loadStableDiffusion(dir, options);
+    if (!fs::is_regular_file(dir / "unet.json"))
+        throw InputError(dir.string() + ": not the shipped model's layout (no unet.json); Stable Diffusion loads through models/model_loader.h");
     const c10::Device device = resolveDevice(options.device);
     const c10::ScalarType dtype = resolveDtype(options.dtype, device);
     const fs::path configPath = dir / "unet.json";

@@ -77,8 +77,8 @@ struct ModelDescription {
 
 class DiffusionModel final : public EpsilonModel {
 public:
-    // The shipped model's layout (unet.json beside unet.safetensors) or, for any other folder or a
-    // .safetensors file, Stable Diffusion 1.x/2.x (sd/sd_model.h, with default options).
+    // The shipped model's layout (unet.json beside unet.safetensors). Any kind of model, Stable
+    // Diffusion included, loads through loadModel (models/model_loader.h).
     static std::shared_ptr<DiffusionModel> load(const std::filesystem::path& path, const ComputeOptions& options = {});
     DiffusionModel(std::unique_ptr<LatentNetworks> networks, ModelDescription description, int maxBatch);
     ~DiffusionModel() override;

@@ -7,7 +7,7 @@
 
 #include "diagnostics/frechet_distance.h"
 #include "diffusion/diffusion_model.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

@@ -18,7 +18,7 @@
 
 #include "diffusion/diffusion_model.h"
 #include "field/field.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

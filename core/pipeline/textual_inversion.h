@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "diffusion/diffusion_model.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

@@ -7,9 +7,9 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
-#include "io/path_export.h"
+#include "toy/toy_export.h"
 #include "render/plot_canvas.h"
-#include "toy/field_grid.h"
+#include "field/field_grid.h"
 
 namespace geo {
 

@@ -20,7 +20,7 @@
 
 #include "field/field.h"
 #include "solver/graph_search.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

@@ -4,7 +4,7 @@
 // with classic RK4 at unit Euclidean speed (the velocity is renormalised after every step), so the
 // returned path has Euclidean arc length `length`, sampled at steps + 1 points.
 #include "field/field.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

@@ -6,7 +6,7 @@
 #include <queue>
 
 #include "common/errors.h"
-#include "toy/field_grid.h"
+#include "field/field_grid.h"
 
 namespace geo {
 

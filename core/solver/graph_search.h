@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "field/field.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

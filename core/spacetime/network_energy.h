@@ -12,7 +12,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace geo {
 

@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 #include "spacetime/denoiser.h"
 #include "spacetime/log_snr_schedule.h"
 #include "spacetime/spacetime_energy.h"

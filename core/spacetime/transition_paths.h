@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "field/field.h"
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 #include "spacetime/denoiser.h"
 #include "spacetime/spacetime_bvp.h"
 

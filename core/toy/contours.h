@@ -3,7 +3,7 @@
 #include <array>
 #include <vector>
 
-#include "toy/field_grid.h"
+#include "field/field_grid.h"
 
 namespace geo {
 

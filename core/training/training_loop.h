@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "solver/solve_control.h"
+#include "common/solve_control.h"
 
 namespace torch::nn {
 class Module;

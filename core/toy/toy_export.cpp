@@ -1,4 +1,4 @@
-#include "io/path_export.h"
+#include "toy/toy_export.h"
 
 #include <cmath>
 #include <iomanip>

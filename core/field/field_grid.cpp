@@ -1,4 +1,4 @@
-#include "toy/field_grid.h"
+#include "field/field_grid.h"
 
 #include <algorithm>
 #include <stdexcept>
