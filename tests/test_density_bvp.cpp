@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "curve/polyline.h"
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 #include "field/gaussian_mixture.h"
 #include "solver/density_bvp.h"
 #include "toy/presets.h"

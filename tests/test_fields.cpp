@@ -9,7 +9,7 @@
 
 #include "common/errors.h"
 #include "curve/polyline.h"
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 #include "field/field_json.h"
 #include "field/gaussian_mixture.h"
 #include "field/muller_brown.h"

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "common/errors.h"
-#include "diagnostics/frechet_distance.h"
+#include "measures/frechet_distance.h"
 
 using namespace geo;
 

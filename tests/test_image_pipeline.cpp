@@ -13,7 +13,7 @@
 #include <opencv2/videoio.hpp>
 #include <torch/torch.h>
 
-#include "diagnostics/latent_path_measures.h"
+#include "measures/latent_path_measures.h"
 #include "diffusion/diffusion_model.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"

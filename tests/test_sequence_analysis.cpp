@@ -12,7 +12,7 @@
 #include <cmath>
 
 #include "field/gaussian_mixture.h"
-#include "metrics/sequence_metrics.h"
+#include "measures/sequence_metrics.h"
 #include "video/frame_path.h"
 
 using namespace geo;

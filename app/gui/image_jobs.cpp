@@ -7,7 +7,7 @@
 #include <map>
 
 #include "common/errors.h"
-#include "diagnostics/path_plane.h"
+#include "measures/path_plane.h"
 #include "image_convert.h"
 #include "nn/image_tensor.h"
 #include "pipeline/image_path_export.h"

@@ -1,6 +1,6 @@
 #include "toy_bridge.h"
 
-#include "toy/toy_export.h"
+#include "curve/polyline.h"
 #include "toy/contours.h"
 #include "field/field_grid.h"
 

@@ -4,7 +4,7 @@
 #include <QVector>
 
 #include "density_plot/density_plot.h"
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 #include "field_view/landscape.h"
 #include "toy/presets.h"
 

@@ -20,6 +20,12 @@ Eigen::VectorXd cumulativeArcLength(const Points& path) {
     return s;
 }
 
+Eigen::VectorXd normalisedArcLength(const Points& path) {
+    Eigen::VectorXd s = cumulativeArcLength(path);
+    const double total = s.size() ? s[s.size() - 1] : 0;
+    return total > 0 ? Eigen::VectorXd(s / total) : s;
+}
+
 double euclideanLength(const Points& path) {
     return path.rows() < 2 ? 0.0 : cumulativeArcLength(path)[path.rows() - 1];
 }

@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "common/errors.h"
-#include "diagnostics/frechet_distance.h"
+#include "measures/frechet_distance.h"
 #include "diffusion/sampling.h"
 #include "training/scene_data.h"
 

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "diagnostics/frechet_distance.h"
+#include "measures/frechet_distance.h"
 #include "diffusion/diffusion_model.h"
 #include "common/solve_control.h"
 

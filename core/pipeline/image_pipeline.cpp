@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "common/errors.h"
-#include "diagnostics/image_similarity.h"
+#include "measures/image_similarity.h"
 #include "nn/image_tensor.h"
 #include "pipeline/image_pipeline_steps.h"
 #include "pipeline/retiming.h"

@@ -10,7 +10,7 @@
 #include <type_traits>
 
 #include "common/errors.h"
-#include "diagnostics/latent_path_measures.h"
+#include "measures/latent_path_measures.h"
 #include "diffusion/ddim.h"
 #include "pipeline/textual_inversion.h"
 

@@ -2,7 +2,7 @@
 // Perceptual re-timing of a sequence (density-geodesics.md §6.4, from DiffMorpher): given the
 // distances d_j between consecutive frames at t_j = j/n, the parameters t'_k at which frames are
 // equally far apart in cumulative distance. LPIPS weights cannot be had here, so callers state the
-// distance they used (the pipeline uses 1 − SSIM, see diagnostics/image_similarity.h).
+// distance they used (the pipeline uses 1 − SSIM, see measures/image_similarity.h).
 #include <vector>
 
 namespace geo {

@@ -1,6 +1,6 @@
 #pragma once
 // Sequence metrics of any frames (ours, a baseline's, another tool's): the step statistics of
-// metrics/sequence_metrics.h over pixel RMS, 1 − SSIM and the distance between the frames' clean
+// measures/sequence_metrics.h over pixel RMS, 1 − SSIM and the distance between the frames' clean
 // latents under the model; the density-geodesic measures of the frames as a path (every frame
 // DDIM-inverted to τ* as a video is, §7): density-weighted length, lowest relative density, mean
 // residual; and a Fréchet distance between the in-between frames and the keyframes in the
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "diffusion/diffusion_model.h"
-#include "metrics/sequence_metrics.h"
+#include "measures/sequence_metrics.h"
 #include "pipeline/image_path.h"
 #include "pipeline/image_pipeline.h"
 #include "video/frame_path.h"

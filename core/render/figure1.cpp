@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/errors.h"
+#include "curve/polyline.h"
 #include "toy/toy_export.h"
 #include "render/plot_canvas.h"
 #include "field/field_grid.h"

@@ -5,7 +5,7 @@
 
 
 #include "curve/polyline.h"
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 
 namespace geo {
 

@@ -5,7 +5,7 @@
 #include <numbers>
 
 #include "common/errors.h"
-#include "diagnostics/latent_path_measures.h"
+#include "measures/latent_path_measures.h"
 
 namespace geo {
 

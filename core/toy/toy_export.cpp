@@ -23,12 +23,6 @@ json pointsToJson(const Points& p) {
     return out;
 }
 
-Eigen::VectorXd normalisedArcLength(const Points& p) {
-    Eigen::VectorXd s = cumulativeArcLength(p);
-    const double total = s.size() ? s[s.size() - 1] : 0;
-    return total > 0 ? Eigen::VectorXd(s / total) : s;
-}
-
 json toyBvpJson(const ToyBvpOutcome& o) {
     const PathReport& g = o.geodesicReport;
     const Eigen::VectorXd& glp = g.logDensity.size() ? g.logDensity : g.logDensityLineIntegral;

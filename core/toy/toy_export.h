@@ -9,8 +9,6 @@
 namespace geo {
 
 nlohmann::json pointsToJson(const Points& p);
-// Normalised Euclidean arc length in [0, 1] at every point.
-Eigen::VectorXd normalisedArcLength(const Points& p);
 
 // The `toy bvp` contract: points, length, straight_length, log_density, straight_log_density,
 // el_residual, iterations, seconds (plus converged and the lengths' meaning).

@@ -1,7 +1,7 @@
 #pragma once
 // One toy-mode solve as every front end reads it: the geodesic, the straight segment, and the
 // diagnostics of both.
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 #include "solver/density_bvp.h"
 
 namespace geo {

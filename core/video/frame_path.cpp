@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "common/errors.h"
-#include "diagnostics/latent_path_measures.h"
+#include "measures/latent_path_measures.h"
 #include "scenes/splitmix.h"
 #include "solver/latent_bvp.h"
 

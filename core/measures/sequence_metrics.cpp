@@ -1,10 +1,10 @@
-#include "metrics/sequence_metrics.h"
+#include "measures/sequence_metrics.h"
 
 #include <cmath>
 #include <numeric>
 
 #include "common/errors.h"
-#include "diagnostics/image_similarity.h"
+#include "measures/image_similarity.h"
 
 namespace geo {
 

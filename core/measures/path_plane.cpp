@@ -1,4 +1,4 @@
-#include "diagnostics/path_plane.h"
+#include "measures/path_plane.h"
 
 #include "common/errors.h"
 

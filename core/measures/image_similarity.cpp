@@ -1,4 +1,4 @@
-#include "diagnostics/image_similarity.h"
+#include "measures/image_similarity.h"
 
 #include <opencv2/imgproc.hpp>
 

@@ -1,6 +1,6 @@
-#include "diagnostics/latent_path_measures.h"
+#include "measures/latent_path_measures.h"
 
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 
 namespace geo {
 

@@ -1,4 +1,4 @@
-#include "diagnostics/path_diagnostics.h"
+#include "measures/path_diagnostics.h"
 
 #include <algorithm>
 #include <cmath>

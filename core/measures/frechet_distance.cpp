@@ -1,4 +1,4 @@
-#include "diagnostics/frechet_distance.h"
+#include "measures/frechet_distance.h"
 
 #include <Eigen/Eigenvalues>
 #include <cmath>
