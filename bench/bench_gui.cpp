@@ -144,11 +144,11 @@ int main(int argc, char** argv) {
     }
     // Both geometries: the density run, then the spacetime solve with its live λ and previews.
     std::vector<double> both;
-    ImageRunSettings settings = mode->settings();
-    settings.geometry = "both";
+    geo::ImageRunOptions settings = mode->settings();
+    settings.geometry = geo::Geometry::Both;
     mode->setSettings(settings);
     for (int i = 0; i < n; ++i) {
-        settings.seed = 1000 + i;  // solved afresh, not taken from the keyframe cache
+        settings.density.seed = 1000 + i;  // solved afresh, not taken from the keyframe cache
         mode->setSettings(settings);
         bool midShot = i == 0 && !shotDir.isEmpty();
         both.push_back(probe.measure([&] { mode->run(); }, [&] {
@@ -160,8 +160,8 @@ int main(int argc, char** argv) {
             return mode->isRunning();
         }));
     }
-    settings.geometry = "density";
-    settings.seed = 0;
+    settings.geometry = geo::Geometry::Density;
+    settings.density.seed = 0;
     mode->setSettings(settings);
     if (!shotDir.isEmpty()) {
         QDir().mkpath(shotDir);
@@ -226,12 +226,12 @@ int main(int argc, char** argv) {
     };
     w.showMode(mode);
     for (int i = 0; i < n; ++i) {
-        settings.seed = 2000 + i;
-        settings.geometry = "density";
+        settings.density.seed = 2000 + i;
+        settings.geometry = geo::Geometry::Density;
         mode->setSettings(settings);
         cancelRun.push_back(cancelLatency([&] { mode->run(); }, [&] { mode->cancel(); }, ModelService::Slot::ImagePath, 3000));
-        settings.seed = 3000 + i;
-        settings.geometry = "both";
+        settings.density.seed = 3000 + i;
+        settings.geometry = geo::Geometry::Both;
         mode->setSettings(settings);
         cancelBoth.push_back(cancelLatency([&] { mode->run(); }, [&] { mode->cancel(); }, ModelService::Slot::ImagePath, 12000));
         cancelVideo.push_back(cancelLatency([&] { video->run(); }, [&] { video->cancel(); }, ModelService::Slot::VideoAnalysis, 1500));

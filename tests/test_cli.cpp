@@ -190,6 +190,45 @@ private Q_SLOTS:
         QVERIFY(std::abs(xj["t"].back().get<double>() - 1.25) < 1e-9);
     }
 
+    // interpolate --geometry both / spacetime: the window's export layout (the spacetime geodesic in
+    // OUT/spacetime/ beside the density path, or in OUT alone), both geometries' numbers in the JSON,
+    // and a chain of three keyframes joined into one spacetime curve.
+    void interpolateInEveryGeometry() {
+        QTemporaryDir dir;
+        QCOMPARE(cli({"scenes", "--count", "3", "--seed", "1000000500", "--out", dir.filePath("in")}).code, 0);
+        const QString a = dir.filePath("in/scene_00000.png"), b = dir.filePath("in/scene_00001.png"), c = dir.filePath("in/scene_00002.png");
+        const QString out = dir.filePath("both");
+        const Run r = cli({"interpolate", a, b, "--geometry", "both", "--out", out, "--frames", "5", "--iterations", "20", "--levels", "2",
+                           "--spacetime-steps", "3", "--spacetime-probes", "2", "--json", out + "/path.json", "--gif", out + "/path.gif"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(r.out.contains("length ratio geodesic/baseline") && r.out.contains("Diffusion Edit Distance"));
+        for (const QString& f : {"frame_004.png", "baseline/frame_004.png", "strip.png", "path.json", "path.gif", "spacetime/frame_004.png",
+                                 "spacetime/noisy/frame_004.png", "spacetime/strip.png", "spacetime/points.safetensors", "spacetime/spacetime.json",
+                                 "spacetime/spacetime.gif"})
+            QVERIFY2(QFile::exists(out + "/" + f), qPrintable(f));
+        QVERIFY(!QFile::exists(out + "/frame_005.png") && !QFile::exists(out + "/spacetime/frame_005.png"));
+        std::ifstream f((out + "/path.json").toStdString());
+        const nlohmann::json j = nlohmann::json::parse(f);
+        for (const char* key : {"length", "baseline_length", "log_density", "keyframes", "spacetime"}) QVERIFY2(j.contains(key), key);
+        for (const char* key : {"edit_distance", "energy", "lambda_min", "points", "images"}) QVERIFY2(j["spacetime"].contains(key), key);
+        std::ifstream sf((out + "/spacetime/spacetime.json").toStdString());
+        const nlohmann::json st = nlohmann::json::parse(sf);
+        QCOMPARE(st["edit_distance"].get<double>(), j["spacetime"]["edit_distance"].get<double>());
+        QCOMPARE(st["images"][1].get<std::string>(), b.toStdString());
+
+        const QString alone = dir.filePath("spacetime");
+        const Run s = cli({"interpolate", a, b, c, "--geometry", "spacetime", "--out", alone, "--frames", "5", "--spacetime-steps", "2",
+                           "--spacetime-probes", "1"});
+        QVERIFY2(s.code == 0, s.err.constData());
+        QVERIFY(!s.out.contains("length ratio") && s.out.contains("Diffusion Edit Distance"));
+        for (int i = 0; i < 9; ++i) QVERIFY(QFile::exists(alone + QString("/frame_%1.png").arg(i, 3, 10, QChar('0'))));  // 5 + 4: the chain shares its keyframe
+        QVERIFY(!QFile::exists(alone + "/frame_009.png") && !QDir(alone + "/baseline").exists() && !QDir(alone + "/spacetime").exists());
+        std::ifstream af((alone + "/spacetime.json").toStdString());
+        const nlohmann::json aj = nlohmann::json::parse(af);
+        QCOMPARE(aj["points"].size(), size_t{9});
+        QCOMPARE(aj["images"].size(), size_t{3});
+    }
+
     // spacetime images / distance on the shipped model with very short solves: the files and keys of the
     // contract, a symmetric matrix with a zero diagonal, and bad input refused with nothing written.
     void spacetimeImagesAndDistance() {
@@ -255,6 +294,10 @@ private Q_SLOTS:
             {{"interpolate", a, b, "--out", out, "--prompt", "a cube"}, "takes no text prompt"},
             {{"interpolate", a, b, "--out", out, "--size", "0x3"}, "--size"},
             {{"interpolate", a, b, "--out", out, "--textual-inversion", "5"}, "has no prompt to invert"},
+            {{"interpolate", a, b, "--out", out, "--geometry", "curved"}, "--geometry"},
+            {{"interpolate", a, b, "--out", out, "--geometry", "spacetime", "--frames", "2"}, "--frames must lie in 3 … 1024 for a spacetime geodesic"},
+            {{"interpolate", a, b, "--out", out, "--geometry", "spacetime", "--latents", dir.filePath("l.safetensors")}, "the spacetime geodesic writes its points"},
+            {{"interpolate", a, b, "--out", out, "--geometry", "both", "--spacetime-probes", "0"}, "--spacetime-probes must be 1 or more"},
             {{"extrapolate", a, b, a, "--out", out}, "exactly 2 images"},
             {{"extrapolate", a, b, "--out", out, "--past", "middle"}, "--past"},
         };

@@ -6,6 +6,7 @@
 // run replaces the first; a model load during a run cancels it with a message; export writes what the
 // dialog asked for; a text-conditioned model takes a prompt per keyframe.
 #include <QClipboard>
+#include <QDirIterator>
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QImageReader>
@@ -56,20 +57,52 @@ void dropFiles(QWidget* target, const QStringList& paths) {
 }
 
 // Short solves: two bisection levels' worth of iterations, five frames per pair.
-ImageRunSettings shortRun(ImageRunSettings s) {
-    s.iterations = 120;
-    s.framesPerPair = 5;
-    s.seed = 3;
+geo::ImageRunOptions shortRun(geo::ImageRunOptions s) {
+    s.density.solver.maxIterations = 120;
+    s.density.framesPerPair = 5;
+    s.density.seed = 3;
     return s;
 }
 
 // A run that must solve (not reuse a solved path from the cache): a seed not used before.
 bool runFresh(ImageMode& mode) {
     static quint64 seed = 100;
-    ImageRunSettings s = mode.settings();
-    s.seed = seed++;
+    geo::ImageRunOptions s = mode.settings();
+    s.density.seed = seed++;
     mode.setSettings(s);
     return mode.run();
+}
+
+// geodesic-cli's flags for the run the window's options describe (what the image mode's controls set).
+QStringList cliFlags(const geo::ImageRunOptions& o) {
+    return {"--geometry", QString::fromStdString(geo::geometryName(o.geometry)),
+            "--frames", QString::number(o.density.framesPerPair),
+            "--iterations", QString::number(o.density.solver.maxIterations),
+            "--seed", QString::number(o.density.seed),
+            "--alpha", QString::number(o.density.solver.alpha, 'g', 17),
+            "--solver", QString::fromStdString(geo::latentBvpMethodName(o.density.solver.method)),
+            "--jitter", QString::number(o.density.jitterRange),
+            "--noise-level", QString::number(o.density.noiseLevel, 'g', 17),
+            "--spacetime-steps", QString::number(o.spacetimeSteps)};
+}
+
+// Every file under a folder, relative to it, sorted.
+QStringList filesUnder(const QString& folder) {
+    QStringList files;
+    QDirIterator it(folder, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) files << QDir(folder).relativeFilePath(it.next());
+    files.sort();
+    return files;
+}
+
+// The frames of a folder written by the CLI equal the window's, pixel for pixel.
+void compareFrames(const QVector<QImage>& window, const QString& folder) {
+    QVERIFY(!window.isEmpty());
+    for (int i = 0; i < window.size(); ++i) {
+        const QImage fromCli(folder + QString("/frame_%1.png").arg(i, 3, 10, QChar('0')));
+        QCOMPARE(window[i].convertToFormat(QImage::Format_RGB888), fromCli.convertToFormat(QImage::Format_RGB888));
+    }
+    QVERIFY(!QFile::exists(folder + QString("/frame_%1.png").arg(window.size(), 3, 10, QChar('0'))));
 }
 
 bool waitRun(ImageMode& mode, int timeoutMs = 120000) {
@@ -146,24 +179,22 @@ private Q_SLOTS:
         // The CLI on the same files, options and seed.
         const QString cli = qEnvironmentVariable("GEODESIC_CLI");
         if (cli.isEmpty()) QSKIP("GEODESIC_CLI is not set");
+        QCOMPARE(mode_->settings().density.seed, quint64(3));
         QProcess p;
-        p.start(cli, {"interpolate", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", dir_.filePath("cli"), "--frames", "5",
-                      "--iterations", "120", "--seed", "3"});
+        p.start(cli, QStringList{"interpolate", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", dir_.filePath("cli")} +
+                         cliFlags(mode_->settings()));
         QVERIFY(p.waitForFinished(300000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         const ImageRunResultPtr r = mode_->result();
         QVERIFY(r);
-        for (int i = 0; i < r->frames.size(); ++i) {
-            const QImage fromCli(dir_.filePath(QString("cli/frame_%1.png").arg(i, 3, 10, QChar('0'))));
-            QCOMPARE(r->frames[i].convertToFormat(QImage::Format_RGB888), fromCli.convertToFormat(QImage::Format_RGB888));
-        }
+        compareFrames(r->frames, dir_.filePath("cli"));
     }
 
     void cancelIsQuickAndKeepsTheResult() {
         const ImageRunResultPtr before = mode_->result();
         QVERIFY(before);
-        ImageRunSettings s = mode_->settings();
-        s.alpha = 0.03;  // not in the keyframe cache's way: the inverted keyframes are reused
+        geo::ImageRunOptions s = mode_->settings();
+        s.density.solver.alpha = 0.03;  // not in the keyframe cache's way: the inverted keyframes are reused
         mode_->setSettings(s);
         QVERIFY(runFresh(*mode_));
         QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);  // solving
@@ -186,8 +217,8 @@ private Q_SLOTS:
     // Frames per pair change only what is decoded: the solved path is reused, not solved again.
     void moreFramesReuseTheSolvedPath() {
         const ImageRunResultPtr before = mode_->result();
-        ImageRunSettings s = mode_->settings();
-        s.framesPerPair = 9;
+        geo::ImageRunOptions s = mode_->settings();
+        s.density.framesPerPair = 9;
         mode_->setSettings(s);
         QVERIFY(mode_->run());
         QVERIFY(waitRun(*mode_));
@@ -195,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(mode_->result()->warnings.join(" ").contains("solved path reused"));
         QCOMPARE(mode_->result()->iterations, before->iterations);
         QVERIFY(mode_->views()->levelsSeen().isEmpty());  // the solver did not run
-        s.framesPerPair = 5;
+        s.density.framesPerPair = 5;
         mode_->setSettings(s);
     }
 
@@ -215,13 +246,13 @@ private Q_SLOTS:
     }
 
     void aSecondRunReplacesTheFirst() {
-        ImageRunSettings s = mode_->settings();
-        s.alpha = 0.01;
+        geo::ImageRunOptions s = mode_->settings();
+        s.density.solver.alpha = 0.01;
         mode_->setSettings(s);
         QSignalSpy finished(mode_.get(), &ImageMode::runFinished);
         QVERIFY(runFresh(*mode_));
         QTRY_VERIFY_WITH_TIMEOUT(!mode_->views()->levelsSeen().isEmpty(), 60000);
-        s.alpha = 0.04;
+        s.density.solver.alpha = 0.04;
         mode_->setSettings(s);
         QVERIFY(mode_->run());
         QVERIFY(finished.wait(120000));
@@ -280,10 +311,10 @@ private Q_SLOTS:
     // "Both": the density geodesic, then the spacetime geodesic solved live (its progress in the numbers
     // while the run goes), their strips and the slerp's stacked at the same columns, λ along the curve.
     void bothGeometriesStackTheirStrips() {
-        ImageRunSettings s = mode_->settings();
-        s.geometry = "both";
+        geo::ImageRunOptions s = mode_->settings();
+        s.geometry = geo::Geometry::Both;
         s.spacetimeSteps = 12;
-        s.framesPerPair = 5;
+        s.density.framesPerPair = 5;
         mode_->setSettings(s);
         QCOMPARE(mode_->keyframeCount(), 2);  // scene_0 and scene_1
         QVERIFY(runFresh(*mode_));
@@ -309,15 +340,38 @@ private Q_SLOTS:
         QVERIFY(st.lambdaMin <= st.lambdaEnd && st.editDistance > 0 && st.forward > 0 && st.backward > 0);
         QVERIFY(v->numbersText().contains("Diffusion Edit Distance") && v->numbersText().contains("Density geodesic length"));
         QVERIFY(mode_->statusText().contains("Diffusion Edit Distance"));
+
+        // `geodesic-cli interpolate --geometry both` on the same files, options and seed: the frames of
+        // both geometries, pixel for pixel, and the window's export writes exactly the CLI's files.
+        const QString cli = qEnvironmentVariable("GEODESIC_CLI");
+        if (cli.isEmpty()) QSKIP("GEODESIC_CLI is not set");
+        const QString out = dir_.filePath("cli-both");
+        QProcess p;
+        p.start(cli, QStringList{"interpolate", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", out, "--json", out + "/path.json",
+                                 "--gif", out + "/path.gif"} +
+                         cliFlags(mode_->settings()));
+        QVERIFY(p.waitForFinished(600000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        compareFrames(r->frames, out);
+        compareFrames(st.means, out + "/spacetime");
+        ImageExportRequest e;
+        e.folder = dir_.filePath("window-both");
+        e.gif = e.json = true;
+        QSignalSpy done(mode_.get(), &ImageMode::exportFinished);
+        QVERIFY(mode_->exportResult(e));
+        QVERIFY(done.wait(60000));
+        QVERIFY2(done.front().front().toBool(), qPrintable(done.front().at(1).toString()));
+        QCOMPARE(filesUnder(e.folder), filesUnder(out));
+        QVERIFY(filesUnder(out).contains("spacetime/spacetime.json"));
     }
 
     // A spacetime solve runs on 16 points before the frames per pair (17): its live previews still
     // fill every column of the strip, each with the nearest curve point, and λ is drawn at the points.
     void livePreviewsOfFewerPointsFillEveryColumn() {
         ImageViews views;
-        views.startRun(1, false, "spacetime", 17);
+        views.startRun(1, false, geo::Geometry::Spacetime, 17);
         ImageSnapshot s;
-        s.stage = "spacetime";
+        s.stage = geo::RunStage::Spacetime;
         s.pairs = 1;
         s.done = 3;
         s.total = 201;
@@ -341,8 +395,8 @@ private Q_SLOTS:
     // `geodesic-cli spacetime images` with the same options; cancel keeps the result; export writes
     // the CLI's files.
     void theSpacetimeGeodesicAloneEqualsTheCli() {
-        ImageRunSettings s = mode_->settings();
-        s.geometry = "spacetime";
+        geo::ImageRunOptions s = mode_->settings();
+        s.geometry = geo::Geometry::Spacetime;
         mode_->setSettings(s);
         QVERIFY(mode_->run());
         QVERIFY(waitRun(*mode_));
@@ -357,13 +411,20 @@ private Q_SLOTS:
         if (cli.isEmpty()) QSKIP("GEODESIC_CLI is not set");
         QProcess p;
         p.start(cli, {"spacetime", "images", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", dir_.filePath("stcli"), "--points",
-                      "5", "--steps", "12", "--seed", QString::number(s.seed)});
+                      "5", "--steps", "12", "--seed", QString::number(s.density.seed)});
         QVERIFY(p.waitForFinished(300000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         for (int i = 0; i < r->spacetime->means.size(); ++i) {
             const QImage fromCli(dir_.filePath(QString("stcli/frame_%1.png").arg(i, 3, 10, QChar('0'))));
             QCOMPARE(r->spacetime->means[i].convertToFormat(QImage::Format_RGB888), fromCli.convertToFormat(QImage::Format_RGB888));
         }
+        // … and as `geodesic-cli interpolate --geometry spacetime` writes them.
+        QProcess ip;
+        ip.start(cli, QStringList{"interpolate", dir_.filePath("scene_0.png"), dir_.filePath("scene_1.png"), "--out", dir_.filePath("cli-spacetime")} +
+                          cliFlags(mode_->settings()));
+        QVERIFY(ip.waitForFinished(300000));
+        QVERIFY2(ip.exitCode() == 0, ip.readAllStandardError().constData());
+        compareFrames(r->spacetime->means, dir_.filePath("cli-spacetime"));
 
         // Cancel in the middle of a spacetime solve: the worker stops, the last result stays.
         s.spacetimeSteps = 400;
@@ -393,7 +454,7 @@ private Q_SLOTS:
         QCOMPARE(j["images"].toArray().size(), 2);
         QVERIFY(j["images"].toArray()[1].toString().endsWith("scene_1.png"));
         QCOMPARE(j["edit_distance"].toDouble(), r->spacetime->editDistance);
-        s.geometry = "density";
+        s.geometry = geo::Geometry::Density;
         s.spacetimeSteps = 200;
         mode_->setSettings(s);
     }
@@ -407,8 +468,8 @@ private Q_SLOTS:
         service_->load(sd.path(), "cpu", "float32");
         QVERIFY(waitForModel(*service_));
         QVERIFY(service_->current().textConditioned);
-        QCOMPARE(mode_->settings().method, QString("published"));  // the model's defaults arrived
-        QCOMPARE(mode_->settings().jitter, 100);
+        QCOMPARE(mode_->settings().density.solver.method, geo::LatentBvpMethod::Published);  // the model's defaults arrived
+        QCOMPARE(mode_->settings().density.jitterRange, 100);
         mode_->setSettings(shortRun(mode_->settings()));
         widgets::KeyframeBar* bar = mode_->keyframeBar();
         QVERIFY(bar->item(0)->flags() & Qt::ItemIsEditable);
@@ -422,8 +483,8 @@ private Q_SLOTS:
 
         // The spacetime geodesic through the same text model (double backward through its UNet),
         // conditioned on each pair's first caption.
-        ImageRunSettings st = mode_->settings();
-        st.geometry = "spacetime";
+        geo::ImageRunOptions st = mode_->settings();
+        st.geometry = geo::Geometry::Spacetime;
         st.spacetimeSteps = 2;
         mode_->setSettings(st);
         QVERIFY(mode_->run());

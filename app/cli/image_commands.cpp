@@ -12,8 +12,7 @@
 #include "image_options.h"
 #include "model_options.h"
 #include "nn/image_tensor.h"
-#include "pipeline/image_path_export.h"
-#include "pipeline/image_pipeline.h"
+#include "image_run/image_run_export.h"
 
 namespace cli {
 
@@ -74,12 +73,18 @@ void checkBeforeLoading(const ImageOptions& o, int minImages, int maxImages) {
     if (o.textualInversion < 0) throw geo::InputError("--textual-inversion must be 0 or more steps");
     if (static_cast<int>(o.prompts.size()) > n)
         throw geo::InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(n) + " images: give one, or one per image");
-    geo::checkExportTargets(exportOptions(o));
+    const geo::Geometry geometry = geo::parseGeometry(o.geometry);
+    if (geo::solvesSpacetime(geometry)) {
+        if (o.frames < 3 || o.frames > 1024) throw geo::InputError("--frames must lie in 3 … 1024 for a spacetime geodesic (one curve point per frame)");
+        if (o.spacetimeSteps < 0) throw geo::InputError("--spacetime-steps must be 0 or more");
+        if (o.spacetimeProbes < 1) throw geo::InputError("--spacetime-probes must be 1 or more");
+    }
+    geo::checkImageRunTargets(geometry, exportOptions(o));
     for (const std::string& path : o.images) geo::readImageAsSquare(path, 8);  // InputError naming an unreadable file
 }
 
 
-void printSummary(const geo::ImagePath& r, const ImageOptions& o) {
+void printDensity(const geo::ImagePath& r, const ImageOptions& o) {
     for (const std::string& w : r.warnings) std::fprintf(stderr, "geodesic-cli: note: %s\n", w.c_str());
     std::printf("%s: %zu frames (%zu keyframes) at timestep %d, alpha %g, sphere radius %.3f\n", o.out.c_str(), r.t.size(), r.keyframes.size(),
                 r.timestep, r.alpha, r.radius);
@@ -91,21 +96,31 @@ void printSummary(const geo::ImagePath& r, const ImageOptions& o) {
                 r.iterations, r.unetEvaluations, r.seconds);
 }
 
-template <typename Run>
-int runImageCommand(const ImageOptions& o, int minImages, int maxImages, Run&& body) {
+void printSpacetime(const geo::SpacetimeRun& s, const std::string& folder) {
+    const geo::SpacetimeImagePath& r = s.path;
+    std::printf("%s: spacetime geodesic, %lld points, energy %.4g ± %.2g, Diffusion Edit Distance %.4g ± %.2g, lowest λ %.3g, %d steps (%s), "
+                "%lld forward and %lld backward passes, %.1f s\n",
+                folder.c_str(), static_cast<long long>(r.points.rows()), r.energy, r.energyError, r.editDistance, r.editDistanceError, r.lambdaMin, r.steps,
+                r.stop.c_str(), r.forward, r.backward, s.seconds);
+}
+
+int runImageCommand(const ImageOptions& o, int minImages, int maxImages, bool extrapolate) {
     checkBeforeLoading(o, minImages, maxImages);
     const auto model = loadModel(o.model);
     std::cerr << "model " << model->describe() << '\n';
     const at::Tensor images = readImages(o.images, model->imageSize());
+    const geo::ImageRunOptions options = runOptions(o, *model, extrapolate);
     interrupted = false;
     auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
     geo::SolveControl control{&interrupted};
     try {
-        const geo::ImagePath r = body(model, images, pipelineOptions(o, *model), control);
+        const geo::ImageRunResult r = geo::runImages(model, images, options, control, imageRunPrinter());
         control.throwIfCancelled();  // a Ctrl+C after the last poll still writes nothing
-        geo::exportImagePath(r, exportOptions(o));
+        const geo::ImagePathExport e = exportOptions(o);
+        geo::exportImageRun(r, e);
         std::signal(SIGINT, previous);
-        printSummary(r, o);
+        if (r.density) printDensity(*r.density, o);
+        if (r.spacetime) printSpacetime(*r.spacetime, geo::spacetimeTargets(r, e).folder.string());
     } catch (...) {
         std::signal(SIGINT, previous);
         throw;
@@ -117,15 +132,15 @@ int runImageCommand(const ImageOptions& o, int minImages, int maxImages, Run&& b
 
 void addImageCommands(CLI::App& app, std::function<int()>& run) {
     auto i = std::make_shared<ImageOptions>();
-    auto* ic = app.add_subcommand("interpolate", "the density geodesic through two or more images, beside the slerp baseline");
+    auto* ic = app.add_subcommand("interpolate", "the density geodesic (or the spacetime one, or both) through two or more images, beside the slerp baseline");
     addShared(ic, *i, true);
-    ic->callback([&run, i] {
-        run = [i] {
-            return runImageCommand(*i, 2, 1 << 20, [](auto model, const at::Tensor& images, const geo::ImagePipelineOptions& p, const geo::SolveControl& c) {
-                return geo::interpolateImages(model, images, p, c, progressPrinter());
-            });
-        };
-    });
+    ic->add_option("--geometry", i->geometry,
+                   "density (the density geodesic beside the slerp; default), spacetime (the Fisher–Rao geodesic through the images, "
+                   "with its Diffusion Edit Distance) or both (the spacetime geodesic's files in OUT/spacetime/)")
+        ->check(CLI::IsMember({"density", "spacetime", "both"}));
+    ic->add_option("--spacetime-steps", i->spacetimeSteps, "spacetime: Adam steps at most per pair (default 200; the stopping rule may end sooner)");
+    ic->add_option("--spacetime-probes", i->spacetimeProbes, "spacetime: Hutchinson probes averaged for the reported energy and distance (default 8)");
+    ic->callback([&run, i] { run = [i] { return runImageCommand(*i, 2, 1 << 20, false); }; });
 
     auto e = std::make_shared<ImageOptions>();
     auto* ec = app.add_subcommand("extrapolate", "continue the geodesic between two images past the last (or first) one");
@@ -135,19 +150,7 @@ void addImageCommands(CLI::App& app, std::function<int()>& run) {
     ec->add_option("--frames", e->extraFrames, "frames on each continued side (default 8)");
     ec->add_option("--steps-per-frame", e->stepsPerFrame, "RK4 steps between frames (default 4)");
     ec->add_flag("--from-direction", e->fromDirection, "shoot from the first image toward the second instead of continuing the solved pair");
-    ec->callback([&run, e] {
-        run = [e] {
-            return runImageCommand(*e, 2, 2, [e](auto model, const at::Tensor& images, const geo::ImagePipelineOptions& p, const geo::SolveControl& c) {
-                geo::ExtrapolationOptions x;
-                x.past = geo::parseExtrapolationSide(e->past);
-                x.length = e->length;
-                x.frames = e->extraFrames;
-                x.stepsPerFrame = e->stepsPerFrame;
-                x.fromDirection = e->fromDirection;
-                return geo::extrapolateImages(model, images, p, x, c, progressPrinter());
-            });
-        };
-    });
+    ec->callback([&run, e] { run = [e] { return runImageCommand(*e, 2, 2, true); }; });
 }
 
 }  // namespace cli

@@ -54,23 +54,69 @@ geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::Diff
     return p;
 }
 
+geo::ImageRunOptions runOptions(const ImageOptions& o, const geo::DiffusionModel& model, bool extrapolate) {
+    geo::ImageRunOptions r = geo::defaultImageRunOptions(model);
+    r.density = pipelineOptions(o, model);
+    r.geometry = geo::parseGeometry(o.geometry);
+    r.spacetimeSteps = o.spacetimeSteps;
+    r.spacetimeProbes = o.spacetimeProbes;
+    r.extrapolate = extrapolate;
+    r.extrapolation.past = geo::parseExtrapolationSide(o.past);
+    r.extrapolation.length = o.length;
+    r.extrapolation.frames = o.extraFrames;
+    r.extrapolation.stepsPerFrame = o.stepsPerFrame;
+    r.extrapolation.fromDirection = o.fromDirection;
+    r.cadence.previews = false;  // nobody looks at them here
+    r.cadence.map = false;
+    r.keyframeNames = o.images;
+    return r;
+}
+
+namespace {
+
+std::string solveLine(int pair, int pairs, int level, int iteration, int iterations, double residual, long long evaluations) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "solve pair %d/%d: level %d, iteration %d/%d, residual %.3f, %lld UNet evaluations", pair + 1, pairs, level,
+                  iteration, iterations, residual, evaluations);
+    return buf;
+}
+
+}  // namespace
+
+geo::ImageRunCallback imageRunPrinter() {
+    auto out = std::make_shared<cli::ProgressLine>();
+    return [out](const geo::ImageRunSnapshot& s) {
+        const std::string stage = geo::stageName(s.stage);
+        std::string line = stage;
+        if (s.stage == geo::RunStage::Solve) {
+            line = solveLine(s.pair, s.pairs, s.level, s.done, s.total, s.residualMean, s.evaluations);
+        } else if (s.stage == geo::RunStage::Spacetime) {
+            char buf[200];
+            std::snprintf(buf, sizeof buf, "spacetime pair %d/%d: step %d/%d, energy %.4g", s.pair + 1, s.pairs, s.done, s.total, s.spacetimeEnergy);
+            line = buf;
+        } else if (s.total > 0) {
+            line += " " + std::to_string(s.done) + "/" + std::to_string(s.total);
+        }
+        out->show(line, stage + std::to_string(s.pair), s.done, s.total);
+        if (s.stage == geo::RunStage::Measure) out->finish();
+    };
+}
+
 // Progress on standard error (cli::ProgressLine).
 geo::PipelineCallback progressPrinter() {
     auto out = std::make_shared<cli::ProgressLine>();
     return [out](const geo::PipelineProgress& p) {
-        std::string line = p.stage;
-        if (p.stage == "solve" && p.solver) {
+        const std::string stage = geo::stageName(p.stage);
+        std::string line = stage;
+        if (p.stage == geo::RunStage::Solve && p.solver) {
             double mean = 0;
             for (double r : p.solver->residual) mean += r / std::max<size_t>(1, p.solver->residual.size());
-            char buf[200];
-            std::snprintf(buf, sizeof buf, "solve pair %d/%d: level %d, iteration %d/%d, residual %.3f, %lld UNet evaluations", p.pair + 1, p.pairs,
-                          p.solver->level, p.done, p.total, mean, p.solver->evaluations);
-            line = buf;
+            line = solveLine(p.pair, p.pairs, p.solver->level, p.done, p.total, mean, p.solver->evaluations);
         } else if (p.total > 0) {
             line += " " + std::to_string(p.done) + "/" + std::to_string(p.total);
         }
-        out->show(line, p.stage + std::to_string(p.pair), p.done, p.total);
-        if (p.stage == "measure") out->finish();
+        out->show(line, stage + std::to_string(p.pair), p.done, p.total);
+        if (p.stage == geo::RunStage::Measure) out->finish();
     };
 }
 

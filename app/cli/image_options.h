@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model_options.h"
+#include "image_run/image_run.h"
 #include "pipeline/image_pipeline.h"
 
 namespace cli {
@@ -19,6 +20,9 @@ struct ImageOptions {
     int textualInversion = 0;
     int frames = 17, hold = 0, jitter = 0, iterations = 400, levels = 4, ddimSteps = 50;
     uint64_t seed = 0;
+    // interpolate
+    std::string geometry = "density";
+    int spacetimeSteps = 200, spacetimeProbes = 8;
     // extrapolate
     std::string past = "last";
     double length = 0.25;
@@ -29,7 +33,11 @@ struct ImageOptions {
 // Every option of the solve (not the images, nor the files written).
 void addSolveOptions(CLI::App* c, ImageOptions& o, bool framesArePairs);
 geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::DiffusionModel& model);
+// An image run as `interpolate` (extrapolate false) or `extrapolate` asks for it: the same options
+// the window builds from its controls.
+geo::ImageRunOptions runOptions(const ImageOptions& o, const geo::DiffusionModel& model, bool extrapolate);
 // Progress on standard error, one line per stage in a log.
 geo::PipelineCallback progressPrinter();
+geo::ImageRunCallback imageRunPrinter();
 
 }  // namespace cli

@@ -94,9 +94,10 @@ int runImages(const SpacetimeImageCli& c) {
         ProgressLine line;
         const geo::SpacetimeImagePath r = geo::spacetimeBetweenImages(model, images, o, control, [&](const geo::SpacetimeImageProgress& p) {
             char text[160];
-            std::snprintf(text, sizeof text, "%s %d/%d%s", p.stage.c_str(), p.done, p.total,
+            const std::string stage = geo::stageName(p.stage);
+            std::snprintf(text, sizeof text, "%s %d/%d%s", stage.c_str(), p.done, p.total,
                           p.points ? (", energy " + std::to_string(p.energy)).c_str() : "");
-            line.show(text, p.stage, p.done, p.total);
+            line.show(text, stage, p.done, p.total);
         });
         line.finish();
         control.throwIfCancelled();

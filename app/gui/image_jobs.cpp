@@ -1,38 +1,15 @@
 #include "image_jobs.h"
 
 #include <ATen/ATen.h>
-#include <chrono>
-#include <cmath>
-#include <limits>
-#include <map>
 
 #include "common/errors.h"
-#include "measures/path_plane.h"
-#include "image_convert.h"
+#include "frame_images.h"
+#include "image_run/image_run.h"
+#include "image_run/image_run_export.h"
 #include "nn/image_tensor.h"
-#include "pipeline/image_path_export.h"
 #include "pipeline/image_pipeline.h"
-#include "pipeline/model_path_score.h"
-#include "pipeline/spacetime_export.h"
-#include "spacetime_chain.h"
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Previews cost network evaluations: a few points for the big text models, a pair's frames for ours.
-int previewPoints(const geo::DiffusionModel& model, int framesPerPair) { return model.textConditioned() ? 5 : std::min(framesPerPair, 17); }
-constexpr double kPreviewSeconds = 1.0;   // between previews within a level
-constexpr double kPreviewShare = 0.25;    // of the run's time, at most, for previews within a level
-constexpr double kSnapshotSeconds = 0.05; // between snapshots without a preview
-
-// The density run's share done, 0 … 1: inversion 10 %, solve 70 %, frames 20 %.
-double densityFraction(const geo::PipelineProgress& p) {
-    const double part = p.total > 0 ? double(p.done) / p.total : 0;
-    if (p.stage == "encode" || p.stage == "invert" || p.stage == "textual inversion") return 0.1 * part;
-    if (p.stage == "solve" || p.stage == "shoot") return 0.1 + 0.7 * (p.pair + part) / std::max(1, p.pairs);
-    return 0.8 + 0.2 * (p.stage == "measure" ? 1.0 : part);
-}
 
 template <typename T>
 QVector<T> toQVector(const std::vector<T>& v) {
@@ -45,74 +22,43 @@ MapLine mapLine(const Eigen::MatrixX2d& xy) {
     return l;
 }
 
-geo::ImagePipelineOptions pipelineOptions(const geo::DiffusionModel& model, const ImageRunRequest& r) {
-    const ImageRunSettings& s = r.settings;
-    geo::ImagePipelineOptions o = geo::defaultPipelineOptions(model);
-    o.noiseLevel = s.noiseLevel;
-    o.framesPerPair = s.framesPerPair;
-    o.ddimSteps = s.ddimSteps;
-    o.solver.alpha = s.alpha;
-    o.solver.method = geo::parseLatentBvpMethod(s.method.toStdString());
-    o.solver.maxIterations = s.iterations;
-    o.jitterRange = s.jitter;
-    o.seed = s.seed;
-    o.retime = s.retime;
-    o.textualInversionSteps = s.textualInversionSteps;
-    if (model.textConditioned()) {
-        o.negative = s.negative.toStdString();
-        for (const QString& p : r.prompts) o.prompts.push_back(p.toStdString());
-    }
-    return o;
+QStringList toQStrings(const std::vector<std::string>& v) {
+    QStringList out;
+    for (const std::string& s : v) out << QString::fromStdString(s);
+    return out;
 }
 
-// What the run has seen of each pair: its latest control points and residuals.
-struct PairState {
-    std::vector<double> t;
-    geo::Points points;
-    std::map<double, double> residual;  // control point t → residual ratio
-};
-
-geo::Points stackRows(const std::vector<Eigen::VectorXd>& v) {
-    geo::Points m(static_cast<Eigen::Index>(v.size()), v.empty() ? 0 : v.front().size());
-    for (size_t i = 0; i < v.size(); ++i) m.row(static_cast<Eigen::Index>(i)) = v[i].transpose();
-    return m;
+std::shared_ptr<const SpacetimeRunResult> spacetimeOf(const geo::SpacetimeRun& run) {
+    const geo::SpacetimeImagePath& p = run.path;
+    auto r = std::make_shared<SpacetimeRunResult>();
+    r->means = toQImages(p.means);
+    r->noisy = toQImages(p.noisy);
+    for (Eigen::Index i = 0; i < p.points.rows(); ++i) r->lambda << p.points(i, 0);
+    r->t = toQVector(run.t);
+    r->pairDistance = toQVector(run.pairDistance);
+    r->energy = p.energy;
+    r->energyError = p.energyError;
+    r->editDistance = p.editDistance;
+    r->editDistanceError = p.editDistanceError;
+    r->lambdaMin = p.lambdaMin;
+    r->lambdaEnd = p.points(0, 0);
+    r->steps = p.steps;
+    r->stop = QString::fromStdString(p.stop);
+    r->forward = p.forward;
+    r->backward = p.backward;
+    r->seconds = run.seconds;
+    return r;
 }
 
-// Every pair's control points, one row each (the pairs' shared keyframes repeated).
-geo::Points controlPointsOf(const std::vector<PairState>& pairs) {
-    std::vector<Eigen::VectorXd> control;
-    for (const PairState& p : pairs)
-        for (Eigen::Index i = 0; i < p.points.rows(); ++i) control.push_back(p.points.row(i).transpose());
-    return stackRows(control);
-}
-
-// The map of the pairs seen so far: path and baseline sampled at `samples` points per pair.
-void drawMap(const std::vector<PairState>& pairs, int samples, ImageSnapshot& s) {
-    if (pairs.empty()) return;
-    std::vector<Eigen::VectorXd> path, baseline;
-    for (const PairState& p : pairs) {
-        if (p.points.rows() == 0) continue;  // a pair whose solved path came from the cache has no snapshot
-        const Eigen::VectorXd a = p.points.row(0).transpose(), b = p.points.row(p.points.rows() - 1).transpose();
-        geo::DyadicSlerpPath curve(a, b);
-        for (size_t i = 0; i < p.t.size(); ++i) curve.set(p.t[i], p.points.row(static_cast<Eigen::Index>(i)).transpose());
-        for (int j = path.empty() ? 0 : 1; j < samples; ++j) {
-            const double t = double(j) / (samples - 1);
-            path.push_back(curve.position(t));
-            baseline.push_back(geo::slerp(a, b, t));
-        }
-    }
-    if (path.empty()) return;
-    const geo::Points p = stackRows(path), b = stackRows(baseline);
-    const geo::PathPlane plane = geo::planeOfDeparture(p, b);
-    s.mapPath = mapLine(geo::projectOnPlane(plane, p));
-    s.mapBaseline = mapLine(geo::projectOnPlane(plane, b));
-    s.mapControl = mapLine(geo::projectOnPlane(plane, controlPointsOf(pairs)));
-}
-
-ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, const std::vector<PairState>& pairs) {
+ImageRunResultPtr resultOf(const std::shared_ptr<const geo::ImageRunResult>& run) {
     auto r = std::make_shared<ImageRunResult>();
-    r->path = path;
-    const geo::ImagePath& p = *path;
+    r->run = run;
+    r->keyframeNames = toQStrings(run->keyframeNames);
+    r->seconds = run->seconds;
+    if (run->spacetime) r->spacetime = spacetimeOf(*run->spacetime);
+    if (!run->density) return r;
+    r->path = run->density;
+    const geo::ImagePath& p = *run->density;
     r->frames = toQImages(p.frames);
     r->baselineFrames = toQImages(p.baselineFrames);
     r->t = toQVector(p.t);
@@ -124,53 +70,59 @@ ImageRunResultPtr finish(const std::shared_ptr<const geo::ImagePath>& path, cons
     r->residualMean = p.path.residualMean;
     r->residualMax = p.path.residualMax;
     r->baselineResidualMean = p.baseline.residualMean;
+    r->frameResidual = toQVector(run->frameResidual);
     r->iterations = p.iterations;
     r->evaluations = p.unetEvaluations;
-    r->seconds = p.seconds;
     r->solver = QString::fromStdString(p.solver);
     r->alpha = p.alpha;
-    for (const std::string& w : p.warnings) r->warnings << QString::fromStdString(w);
-    for (double t : p.t) {
-        // The residual of the solved control point nearest to the frame, within its pair.
-        const int pair = std::clamp(static_cast<int>(std::floor(t)), 0, std::max(0, static_cast<int>(pairs.size()) - 1));
-        double best = std::numeric_limits<double>::quiet_NaN(), distance = 1e9;
-        if (pair < static_cast<int>(pairs.size()))
-            for (const auto& [ct, res] : pairs[static_cast<size_t>(pair)].residual)
-                if (std::abs(ct - (t - pair)) < distance) distance = std::abs(ct - (t - pair)), best = res;
-        r->frameResidual << best;
-    }
-    const geo::Points latents = geo::latentsToPoints(p.latents), baseline = geo::latentsToPoints(p.baselineLatents);
-    const geo::PathPlane plane = geo::planeOfDeparture(latents, baseline);
-    r->mapPath = mapLine(geo::projectOnPlane(plane, latents));
-    r->mapBaseline = mapLine(geo::projectOnPlane(plane, baseline));
-    const geo::Points control = controlPointsOf(pairs);
-    if (control.rows() > 0) r->mapControl = mapLine(geo::projectOnPlane(plane, control));
-    geo::Points keys(static_cast<Eigen::Index>(p.keyframes.size()), latents.cols());
-    for (size_t i = 0; i < p.keyframes.size(); ++i) keys.row(static_cast<Eigen::Index>(i)) = latents.row(p.keyframes[i]);
-    r->mapKeyframes = mapLine(geo::projectOnPlane(plane, keys));
+    r->warnings = toQStrings(p.warnings);
+    r->mapPath = mapLine(run->map.path);
+    r->mapBaseline = mapLine(run->map.baseline);
+    r->mapControl = mapLine(run->map.control);
+    r->mapKeyframes = mapLine(run->map.keyframes);
     return r;
+}
+
+ImageSnapshotPtr snapshotOf(const geo::ImageRunSnapshot& c) {
+    auto s = std::make_shared<ImageSnapshot>();
+    s->stage = c.stage;
+    s->pair = c.pair;
+    s->pairs = c.pairs;
+    s->done = c.done;
+    s->total = c.total;
+    s->level = c.level;
+    s->iteration = c.iteration;
+    s->maxIterations = c.maxIterations;
+    s->evaluations = c.evaluations;
+    s->seconds = c.seconds;
+    s->fraction = c.fraction;
+    s->residualMean = c.residualMean;
+    s->residualMax = c.residualMax;
+    s->previewPair = c.previewPair;
+    if (c.previewPair >= 0) {
+        s->previewT = toQVector(c.previewT);
+        s->pathFrames = toQImages(c.pathFrames);
+        s->baselineFrames = toQImages(c.baselineFrames);
+        s->pathLogDensity = toQVector(c.pathLogDensity);
+        s->baselineLogDensity = toQVector(c.baselineLogDensity);
+        s->pathLogLength = c.pathLogLength;
+        s->baselineLogLength = c.baselineLogLength;
+    }
+    s->mapPath = mapLine(c.map.path);
+    s->mapBaseline = mapLine(c.map.baseline);
+    s->mapControl = mapLine(c.map.control);
+    if (c.densityResult) s->densityResult = resultOf(c.densityResult);
+    s->spacetimeLambda = toQVector(c.spacetimeLambda);
+    s->spacetimeFrames = toQImages(c.spacetimeFrames);
+    s->spacetimeEnergy = c.spacetimeEnergy;
+    return s;
 }
 
 }  // namespace
 
-QVector<QImage> toQImages(const at::Tensor& frames) {
-    QVector<QImage> out;
-    for (int64_t i = 0; i < frames.size(0); ++i) out << toQImage(geo::tensorToImage(frames[i]));
-    return out;
-}
-
-ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model) {
-    const geo::ImagePipelineOptions o = geo::defaultPipelineOptions(model);
-    ImageRunSettings s;
-    s.noiseLevel = o.noiseLevel;
-    s.framesPerPair = o.framesPerPair;
-    s.ddimSteps = o.ddimSteps;
-    s.alpha = o.solver.alpha;
-    s.method = QString::fromStdString(geo::latentBvpMethodName(o.solver.method));
-    s.iterations = o.solver.maxIterations;
-    s.jitter = o.jitterRange;
-    s.negative = QString::fromStdString(o.negative);
-    return s;
+QString stageTitle(geo::RunStage stage) {
+    const QString name = QString::fromStdString(geo::stageName(stage));
+    return name.left(1).toUpper() + name.mid(1);
 }
 
 std::shared_ptr<geo::KeyframeCache> newKeyframeCache() { return geo::makeKeyframeCache(); }
@@ -179,144 +131,21 @@ ModelService::Job imageRunJob(ImageRunRequest request, std::shared_ptr<geo::Keyf
     return [request = std::move(request), cache](const std::shared_ptr<geo::DiffusionModel>& model, const geo::SolveControl& control,
                                                  const ModelService::Reporter& report) -> QVariant {
         if (!model) throw geo::InputError("no model is loaded");
-        const QString geometry = request.settings.geometry;
-        const bool density = geometry != "spacetime", spacetime = geometry != "density";
-        if (spacetime && request.settings.extrapolate)
-            throw geo::InputError("extrapolation follows the density geodesic only (a spacetime geodesic joins two images)");
-        const RunShare densityShare{0, spacetime ? 0.5 : 1.0};
-        const auto start = Clock::now();
         std::vector<geo::RgbImage> squares;
         for (const auto& im : request.images) squares.push_back(geo::centreSquare(*im, model->imageSize()));
-        const at::Tensor images = geo::imagesToTensor(squares);
-        geo::ImagePipelineOptions o = pipelineOptions(*model, request);
-        o.keyframeCache = cache;
-        const int samples = previewPoints(*model, o.framesPerPair);
-        std::vector<double> previewT;
-        for (int j = 0; j < samples; ++j) previewT.push_back(double(j) / (samples - 1));
-
-        std::vector<PairState> pairs;
-        int lastPreviewPair = -1, lastPreviewLevel = 0;
-        auto lastPreview = Clock::now(), lastSnapshot = Clock::now() - std::chrono::hours(1);
-        long long previewEvaluations = 0;
-        double previewSeconds = 0;
-        QVector<QImage> baselineFrames;  // of the pair being solved
-        QVector<double> baselineLogDensity;
-        double baselineLogLength = 0;
-        QString lastStage;
-        const geo::PipelineCallback progress = [&](const geo::PipelineProgress& p) {
-            const auto now = Clock::now();
-            auto s = std::make_shared<ImageSnapshot>();
-            s->stage = QString::fromStdString(p.stage);
-            s->pair = p.pair;
-            s->pairs = p.pairs;
-            s->done = p.done;
-            s->total = p.total;
-            s->seconds = std::chrono::duration<double>(now - start).count();
-            s->fraction = densityShare.start + densityShare.share * densityFraction(p);
-            if (p.solver) {
-                const geo::LatentBvpSnapshot& b = *p.solver;
-                if (static_cast<int>(pairs.size()) <= p.pair) pairs.resize(static_cast<size_t>(p.pair) + 1);
-                PairState& state = pairs[static_cast<size_t>(p.pair)];
-                state.t = b.t;
-                state.points = *b.controlPoints;
-                for (size_t i = 0; i < b.evaluatedT.size() && i < b.residual.size(); ++i) state.residual[b.evaluatedT[i]] = b.residual[i];
-                s->level = b.level;
-                s->iteration = b.iteration;
-                s->maxIterations = p.total;
-                s->evaluations = b.evaluations + previewEvaluations;
-                for (double r : b.residual) s->residualMean += r / static_cast<double>(b.residual.size()), s->residualMax = std::max(s->residualMax, r);
-                const bool newPair = p.pair != lastPreviewPair, newLevel = b.level != lastPreviewLevel;
-                const bool timely = std::chrono::duration<double>(now - lastPreview).count() > kPreviewSeconds &&
-                                    previewSeconds < kPreviewShare * std::chrono::duration<double>(now - start).count();
-                if (p.preview && (newPair || newLevel || timely)) {
-                    const auto previewStart = Clock::now();
-                    const geo::PathPreview path = (*p.preview)(previewT, false);
-                    previewEvaluations += path.evaluations;
-                    if (newPair) {  // the slerp of a pair does not change while it is solved
-                        const geo::PathPreview baseline = (*p.preview)(previewT, true);
-                        previewEvaluations += baseline.evaluations;
-                        baselineFrames = toQImages(baseline.frames);
-                        baselineLogDensity = toQVector(baseline.logDensity);
-                        baselineLogLength = baseline.logLength;
-                    }
-                    previewSeconds += std::chrono::duration<double>(Clock::now() - previewStart).count();
-                    s->previewPair = p.pair;
-                    s->previewT = toQVector(previewT);
-                    s->pathFrames = toQImages(path.frames);
-                    s->baselineFrames = baselineFrames;
-                    s->pathLogDensity = toQVector(path.logDensity);
-                    s->baselineLogDensity = baselineLogDensity;
-                    s->pathLogLength = path.logLength;
-                    s->baselineLogLength = baselineLogLength;
-                    lastPreviewPair = p.pair;
-                    lastPreviewLevel = b.level;
-                    lastPreview = Clock::now();
-                }
-            }
-            // Snapshots are coalesced (at most ~20 a second) unless they bring a preview or a new stage.
-            const bool due = s->previewPair >= 0 || s->stage != lastStage || p.done == p.total ||
-                             std::chrono::duration<double>(now - lastSnapshot).count() >= kSnapshotSeconds;
-            if (!due) return;
-            if (p.solver) drawMap(pairs, samples, *s);
-            lastSnapshot = now;
-            lastStage = s->stage;
-            report.publish(QVariant::fromValue(ImageSnapshotPtr(s)));
-        };
-        ImageRunResultPtr densityResult;
-        if (density) {
-            std::shared_ptr<const geo::ImagePath> path;
-            if (request.settings.extrapolate) {
-                geo::ExtrapolationOptions e;
-                e.past = geo::parseExtrapolationSide(request.settings.past.toStdString());
-                e.length = request.settings.extrapolationLength;
-                e.frames = request.settings.extrapolationFrames;
-                path = std::make_shared<geo::ImagePath>(geo::extrapolateImages(model, images, o, e, control, progress));
-            } else {
-                path = std::make_shared<geo::ImagePath>(geo::interpolateImages(model, images, o, control, progress));
-            }
-            densityResult = finish(path, pairs);
-        }
-        auto result = densityResult ? std::make_shared<ImageRunResult>(*densityResult) : std::make_shared<ImageRunResult>();
-        result->keyframeNames = request.names;
-        if (!spacetime) return QVariant::fromValue(ImageRunResultPtr(result));
-        const double before = std::chrono::duration<double>(Clock::now() - start).count();
-        const RunShare share = density ? RunShare{0.5, 0.5} : RunShare{0, 1};
-        result->spacetime = std::make_shared<SpacetimeRunResult>(
-            solveSpacetimeChain(model, images, request.prompts, request.settings, control, report, share, before, densityResult));
-        result->seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return QVariant::fromValue(ImageRunResultPtr(result));
+        geo::ImageRunOptions o = request.options;
+        o.density.keyframeCache = cache;
+        const auto run = std::make_shared<const geo::ImageRunResult>(
+            geo::runImages(model, geo::imagesToTensor(squares), o, control,
+                           [&report](const geo::ImageRunSnapshot& s) { report.publish(QVariant::fromValue(snapshotOf(s))); }));
+        return QVariant::fromValue(resultOf(run));
     };
 }
 
 QStringList exportImageRun(const ImageRunResult& result, const ImageExportRequest& r) {
-    // The spacetime geodesic goes beside the density one, or alone in the folder when it is all there is.
-    auto targets = [&r](const std::filesystem::path& folder, const std::string& name) {
-        geo::ImagePathExport e;
-        e.folder = folder;
-        if (r.json) e.json = folder / (name + ".json");
-        if (r.gif) e.gif = folder / (name + ".gif");
-        if (r.mp4) e.mp4 = folder / (name + ".mp4");
-        e.animation = r.animation;
-        return e;
-    };
-    const std::filesystem::path folder = r.folder.toStdString();
-    const geo::ImagePathExport density = targets(folder, "path");
-    const geo::ImagePathExport spacetime = targets(result.path ? folder / "spacetime" : folder, "spacetime");
-    if (result.path) geo::checkExportTargets(density);
-    if (result.spacetime) geo::checkExportTargets(spacetime);
+    if (!result.run) throw geo::InputError("there is no finished path to export");
+    const geo::ImagePathExport e = geo::folderExport(*result.run, r.folder.toStdString(), r.json, r.gif, r.mp4, r.animation);
     QStringList written;
-    for (const auto* e : {result.path ? &density : nullptr, result.spacetime ? &spacetime : nullptr}) {
-        if (!e) continue;
-        if (e == &density) geo::exportImagePath(*result.path, *e);
-        else {
-            std::vector<std::string> names;
-            for (const QString& n : result.keyframeNames) names.push_back(n.toStdString());
-            geo::exportSpacetimePath(*result.spacetime->path, *e, names);
-        }
-        const QString f = QString::fromStdString(e->folder.string());
-        written << f + "/frame_*.png" << f + (e == &density ? "/baseline/" : "/noisy/") << f + "/strip.png";
-        for (const auto& file : {e->json, e->gif, e->mp4})
-            if (!file.empty()) written << QString::fromStdString(file.string());
-    }
+    for (const std::string& f : geo::exportImageRun(*result.run, e)) written << QString::fromStdString(f);
     return written;
 }

@@ -1,7 +1,7 @@
 #pragma once
-// The torch side of the image mode, kept out of Qt headers: a run of core's image pipeline as a
-// ModelService job that publishes live snapshots (preview frames, densities, the path's map) and
-// returns the finished path; and the export of a finished path.
+// The torch side of the image mode, kept out of Qt headers: core's image run (image_run/) as a
+// ModelService job whose snapshots and result come back as Qt types, and the export of a result.
+// Nothing here decides what runs or when previews are due; core does.
 #include <QImage>
 #include <QMetaType>
 #include <QPointF>
@@ -11,23 +11,20 @@
 #include <memory>
 #include <vector>
 
+#include "image_run/image_run_options.h"
 #include "io/animation.h"
 #include "model_service.h"
+#include "pipeline/run_stage.h"
 
 namespace geo {
 struct ImagePath;
-struct SpacetimeImagePath;
+struct ImageRunResult;
 class KeyframeCache;
 }  // namespace geo
 
-// The model's defaults (core's defaultPipelineOptions): α, solver, jitter, negative prompt.
-ImageRunSettings defaultImageSettings(const geo::DiffusionModel& model);
-
 struct ImageRunRequest {
     std::vector<std::shared_ptr<const geo::RgbImage>> images;  // any size: the job takes their centre squares
-    QStringList prompts;                // text models: one per image (empty strings allowed)
-    QStringList names;                  // the keyframes' files (or names), for the exported JSON
-    ImageRunSettings settings;
+    geo::ImageRunOptions options;       // with the prompts (text models) and the keyframes' names
 };
 
 // One line of a 2-D map: points in the plane of the endpoints and of the largest departure.
@@ -37,37 +34,34 @@ struct MapLine {
 
 struct ImageRunResult;
 
+// "Encode", "Textual inversion", "Solve", …: a stage as the progress line starts it.
+QString stageTitle(geo::RunStage stage);
+
+// core's ImageRunSnapshot in Qt types.
 struct ImageSnapshot {
-    QString stage;                 // encode, invert, solve, shoot, decode, retime, measure
+    geo::RunStage stage = geo::RunStage::Encode;
     int pair = 0, pairs = 1, done = 0, total = 0;
     int level = 0, iteration = 0, maxIterations = 0;
     long long evaluations = 0;
     double seconds = 0;
     double residualMean = 0, residualMax = 0;
-    // The previewed pair (−1: none in this snapshot): one-step denoised frames at previewT.
-    int previewPair = -1;
+    int previewPair = -1;          // the previewed pair (−1: none in this snapshot): one-step denoised frames at previewT
     QVector<double> previewT;
     QVector<QImage> pathFrames, baselineFrames;
     QVector<double> pathLogDensity, baselineLogDensity;
     double pathLogLength = 0, baselineLogLength = 0;
-    // The map of the pairs solved so far (path, baseline, control points).
-    MapLine mapPath, mapBaseline, mapControl;
-    // Geometry "both": the density run's result, once, when the spacetime solves begin.
-    std::shared_ptr<const ImageRunResult> densityResult;
-    // The run's share done, 0 … 1 (for the progress bar; the run knows which geometries it solves).
-    double fraction = 0;
-    // Spacetime solves (stage "spacetime"): pair `pair`'s curve, λ at each of its points, and now and
-    // then its posterior means decoded (spacetimeFrames, empty otherwise).
+    MapLine mapPath, mapBaseline, mapControl;  // the pairs solved so far
+    std::shared_ptr<const ImageRunResult> densityResult;  // geometry both: once, when the spacetime solves begin
+    double fraction = 0;           // the run's share done, 0 … 1
     QVector<double> spacetimeLambda;
-    QVector<QImage> spacetimeFrames;
+    QVector<QImage> spacetimeFrames;  // now and then: the pair's posterior means decoded
     double spacetimeEnergy = 0;
 };
 using ImageSnapshotPtr = std::shared_ptr<const ImageSnapshot>;
 Q_DECLARE_METATYPE(ImageSnapshotPtr)
 
-// The spacetime geodesic through the keyframes (pairs joined), as drawn and exported.
+// The spacetime geodesic through the keyframes (pairs joined), as drawn.
 struct SpacetimeRunResult {
-    std::shared_ptr<const geo::SpacetimeImagePath> path;  // for export
     QVector<QImage> means, noisy;      // decoded posterior means; curve points DDIM-decoded
     QVector<double> t, lambda;         // per frame: keyframe k at t = k; the curve's log-SNR
     QVector<double> pairDistance;      // DED of each pair
@@ -79,9 +73,10 @@ struct SpacetimeRunResult {
 };
 
 struct ImageRunResult {
-    std::shared_ptr<const geo::ImagePath> path;  // the density geodesic, for export (null: not asked for)
+    std::shared_ptr<const geo::ImageRunResult> run;  // core's, for export
+    std::shared_ptr<const geo::ImagePath> path;      // the density geodesic (null: not asked for)
     std::shared_ptr<const SpacetimeRunResult> spacetime;  // null: not asked for
-    QStringList keyframeNames;  // of the run's keyframes, in order
+    QStringList keyframeNames;
     QVector<QImage> frames, baselineFrames;
     QVector<double> t, pathLogDensity, baselineLogDensity;
     QVector<int> keyframes;
@@ -108,7 +103,6 @@ struct ImageExportRequest {
     bool gif = true, mp4 = false, json = true;
     geo::AnimationOptions animation;
 };
-// Writes frames, baseline, strip and the chosen files atomically (core's exportImagePath), and the
-// spacetime geodesic's into FOLDER/spacetime/ (core's exportSpacetimePath); throws.
+// core's exportImageRun into the folder, the files named as the window names them; throws.
 // Returns the paths written, for the status line.
 QStringList exportImageRun(const ImageRunResult& result, const ImageExportRequest& request);

@@ -14,8 +14,6 @@
 #include "export_dialog.h"
 #include "image_views.h"
 #include "keyframe_bar/keyframe_bar.h"
-#include "latest_job.h"
-#include "thread_handoff.h"
 #include "presentation/number_text.h"
 
 namespace {
@@ -27,8 +25,6 @@ constexpr int kRerunDelayMs = 400;      // an option change re-runs once the use
 ImageMode::ImageMode(ModelService* service, QWidget* parent) : Mode(parent), service_(service), cache_(newKeyframeCache()) {
     qRegisterMetaType<ImageSnapshotPtr>();
     qRegisterMetaType<ImageRunResultPtr>();
-    exporter_ = new LatestJobRunner;
-    startWorkerThread(exportThread_, exporter_);
     drawTimer_.setSingleShot(true);
     connect(&drawTimer_, &QTimer::timeout, this, &ImageMode::drawPending);
     rerunTimer_.setSingleShot(true);
@@ -57,7 +53,6 @@ ImageMode::ImageMode(ModelService* service, QWidget* parent) : Mode(parent), ser
 
 ImageMode::~ImageMode() {
     if (runId_) service_->cancel(ModelService::Slot::ImagePath);
-    stopWorkerThread(exportThread_);
 }
 
 void ImageMode::buildUi() {
@@ -164,12 +159,14 @@ void ImageMode::buildUi() {
 
 bool ImageMode::run() {
     rerunTimer_.stop();
-    const ImageRunSettings s = settings();
+    ImageRunRequest r;
+    r.options = settings();
+    const geo::ImageRunOptions& o = r.options;
     if (keyframeCount() < 2) {
         setStatus("A path needs two or more keyframes (there " + QString(keyframeCount() == 1 ? "is one" : "are none") + ").", true);
         return false;
     }
-    if (s.extrapolate && keyframeCount() != 2) {
+    if (o.extrapolate && keyframeCount() != 2) {
         setStatus(QString("Extrapolation takes exactly two keyframes (there are %1).").arg(keyframeCount()), true);
         return false;
     }
@@ -177,14 +174,14 @@ bool ImageMode::run() {
         setStatus("No model is loaded: Model ▸ Choose model…", true);
         return false;
     }
-    ImageRunRequest r;
-    r.settings = s;
+    const bool text = service_->current().textConditioned;
+    if (!text) r.options.density.negative.clear();
     for (quint64 id : order_) {
         r.images.push_back(keyframes_.at(id).image);
-        r.names << (keyframes_.at(id).path.isEmpty() ? keyframes_.at(id).name : keyframes_.at(id).path);
-        if (service_->current().textConditioned) r.prompts << bar_->prompt(id);
+        r.options.keyframeNames.push_back((keyframes_.at(id).path.isEmpty() ? keyframes_.at(id).name : keyframes_.at(id).path).toStdString());
+        if (text) r.options.density.prompts.push_back(bar_->prompt(id).toStdString());
     }
-    views_->startRun(s.extrapolate ? 1 : keyframeCount() - 1, s.extrapolate, s.geometry, s.framesPerPair);
+    views_->startRun(o.extrapolate ? 1 : keyframeCount() - 1, o.extrapolate, o.geometry, o.density.framesPerPair);
     pending_.reset();
     runClock_.start();
     runId_ = service_->submit(ModelService::Slot::ImagePath, imageRunJob(std::move(r), cache_));  // replaces a run in progress
@@ -208,7 +205,7 @@ void ImageMode::cancel() {
 
 void ImageMode::setRunning(bool running) {
     cancelButton_->setEnabled(running);
-    exportButton_->setEnabled(result_ && !exporting_);
+    exportButton_->setEnabled(result_ && !exports_.isBusy());
     if (!running) {
         progress_->setRange(0, 1000);
         progress_->setValue(result_ ? 1000 : 0);
@@ -217,7 +214,7 @@ void ImageMode::setRunning(bool running) {
 }
 
 bool ImageMode::isUpToDate() const {
-    return !runId_ && !exporting_ && !reading_ && !rerunTimer_.isActive() && !pending_ && !service_->isLoading();
+    return !runId_ && !exports_.isBusy() && !reading_ && !rerunTimer_.isActive() && !pending_ && !service_->isLoading();
 }
 
 void ImageMode::onSnapshot(const ImageSnapshotPtr& s) {
@@ -238,20 +235,20 @@ void ImageMode::drawPending() {
     views_->showSnapshot(*s);
     const double f = std::clamp(s->fraction, 0.0, 1.0);
     const double elapsed = runClock_.elapsed() / 1000.0;
-    QString text = s->stage == "solve" ? QString("Solving pair %1/%2 · level %3 · iteration %4/%5 · %6 evaluations")
+    QString text = s->stage == geo::RunStage::Solve ? QString("Solving pair %1/%2 · level %3 · iteration %4/%5 · %6 evaluations")
                                              .arg(s->pair + 1)
                                              .arg(s->pairs)
                                              .arg(s->level)
                                              .arg(s->iteration)
                                              .arg(s->maxIterations)
                                              .arg(s->evaluations)
-                   : s->stage == "spacetime" ? QString("Spacetime geodesic, pair %1/%2 · step %3 of at most %4 · energy %5")
+                   : s->stage == geo::RunStage::Spacetime ? QString("Spacetime geodesic, pair %1/%2 · step %3 of at most %4 · energy %5")
                                                    .arg(s->pair + 1)
                                                    .arg(s->pairs)
                                                    .arg(s->done)
                                                    .arg(std::max(0, s->total - 1))
                                                    .arg(s->spacetimeEnergy, 0, 'g', 4)
-                                             : QString("%1 %2/%3").arg(s->stage[0].toUpper() + s->stage.mid(1)).arg(s->done).arg(s->total);
+                                             : QString("%1 %2/%3").arg(stageTitle(s->stage)).arg(s->done).arg(s->total);
     text += QString(" · %1 s").arg(elapsed, 0, 'f', 1);
     if (f > 0.05) text += QString(", about %1 s left").arg(elapsed * (1 - f) / f, 0, 'f', 0);
     progress_->setValue(static_cast<int>(1000 * f));
@@ -296,21 +293,19 @@ bool ImageMode::exportResult(const ImageExportRequest& request) {
         setStatus("There is no finished path to export yet: press Run first.", true);
         return false;
     }
-    if (exporting_) {
-        setStatus("An export is still being written.", true);
-        return false;
-    }
-    exporting_ = true;
-    exportButton_->setEnabled(false);
-    progress_->setRange(0, 0);  // busy: core writes the files in one go
-    progress_->setFormat("Writing " + request.folder + "…");
-    submitExport(*exporter_, this, [result = result_, request] { return exportImageRun(*result, request); }, [this](bool ok, const QString& message) {
-        exporting_ = false;
+    const bool started = exports_.start(this, [result = result_, request] { return exportImageRun(*result, request); }, [this](bool ok, const QString& message) {
         setRunning(runId_ != 0);
         if (!runId_) progress_->setFormat(ok ? "Exported" : "Export failed");
         setStatus(message, !ok);
         Q_EMIT exportFinished(ok, message);
     });
+    if (!started) {
+        setStatus("An export is still being written.", true);
+        return false;
+    }
+    exportButton_->setEnabled(false);
+    progress_->setRange(0, 0);  // busy: core writes the files in one go
+    progress_->setFormat("Writing " + request.folder + "…");
     return true;
 }
 

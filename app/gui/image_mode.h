@@ -9,6 +9,7 @@
 #include <QUndoStack>
 #include <map>
 
+#include "export_slot.h"
 #include "image_jobs.h"
 #include "mode.h"
 
@@ -21,7 +22,6 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class LatestJobRunner;
 namespace widgets {
 class KeyframeBar;
 }
@@ -46,8 +46,8 @@ public:
     int keyframeCount() const;
     widgets::KeyframeBar* keyframeBar() const { return bar_; }
 
-    ImageRunSettings settings() const;
-    void setSettings(const ImageRunSettings& s);
+    geo::ImageRunOptions settings() const;  // the controls' values over the options last set
+    void setSettings(const geo::ImageRunOptions& options);
     bool run();         // false after saying why it cannot start
     void cancel();
     bool isRunning() const { return runId_ != 0; }
@@ -100,7 +100,7 @@ private:
     QVector<quint64> order_;                 // the bar's order as last seen (for undoing a drag)
     bool applying_ = false;
     int reading_ = 0;                        // batches of files being read
-    int ddimSteps_ = 50;                     // not a control: the model's default
+    geo::ImageRunOptions options_;           // as last set: the model's defaults for what no control shows
     int scenesAdded_ = 0;
     quint64 sampleId_ = 0, sampleSeed_ = 0;
 
@@ -124,7 +124,5 @@ private:
     QElapsedTimer sinceDraw_;
     ImageRunResultPtr result_;
 
-    QThread exportThread_;
-    LatestJobRunner* exporter_ = nullptr;
-    bool exporting_ = false;
+    ExportSlot exports_;
 };

@@ -1,4 +1,4 @@
-// The image mode's options: the controls, their values as ImageRunSettings, the model's defaults.
+// The image mode's options: the controls, their values as core's ImageRunOptions, the model's defaults.
 #include "image_mode.h"
 
 #include <QCheckBox>
@@ -80,60 +80,60 @@ QWidget* ImageMode::buildOptions() {
     form->addRow(spacetimeOptions_);
     form->addRow(textOptions_);
     form->addRow(defaults);
-    setSettings(ImageRunSettings{});
+    setSettings(geo::ImageRunOptions{});
     return box;
 }
 
-ImageRunSettings ImageMode::settings() const {
-    ImageRunSettings s;
-    s.extrapolate = what_->currentIndex() > 0;
-    s.past = QStringList{"last", "last", "first", "both"}[what_->currentIndex()];
-    s.geometry = geometry_->currentData().toString();
-    s.spacetimeSteps = spacetimeSteps_->value();
-    s.extrapolationLength = length_->value();
-    s.extrapolationFrames = extraFrames_->value();
-    s.noiseLevel = noise_->value();
-    s.framesPerPair = frames_->value();
-    s.alpha = alpha_->value();
-    s.method = method_->currentText();
-    s.jitter = jitter_->value();
-    s.iterations = iterations_->value();
-    s.seed = static_cast<quint64>(seed_->value());
-    s.retime = retime_->isChecked();
-    s.textualInversionSteps = inversion_->value();
-    s.negative = negative_->text();
-    s.ddimSteps = ddimSteps_;
-    return s;
+geo::ImageRunOptions ImageMode::settings() const {
+    geo::ImageRunOptions o = options_;  // what no control shows (the DDIM grid, the solver's schedule, …) as last set
+    o.extrapolate = what_->currentIndex() > 0;
+    o.extrapolation.past = geo::parseExtrapolationSide(QStringList{"last", "last", "first", "both"}[what_->currentIndex()].toStdString());
+    o.extrapolation.length = length_->value();
+    o.extrapolation.frames = extraFrames_->value();
+    o.geometry = geo::parseGeometry(geometry_->currentData().toString().toStdString());
+    o.spacetimeSteps = spacetimeSteps_->value();
+    o.density.noiseLevel = noise_->value();
+    o.density.framesPerPair = frames_->value();
+    o.density.solver.alpha = alpha_->value();
+    o.density.solver.method = geo::parseLatentBvpMethod(method_->currentText().toStdString());
+    o.density.jitterRange = jitter_->value();
+    o.density.solver.maxIterations = iterations_->value();
+    o.density.seed = static_cast<uint64_t>(seed_->value());
+    o.density.retime = retime_->isChecked();
+    o.density.textualInversionSteps = inversion_->value();
+    o.density.negative = negative_->text().toStdString();
+    return o;
 }
 
-void ImageMode::setSettings(const ImageRunSettings& s) {
+void ImageMode::setSettings(const geo::ImageRunOptions& o) {
     applying_ = true;
-    what_->setCurrentIndex(!s.extrapolate ? 0 : s.past == "first" ? 2 : s.past == "both" ? 3 : 1);
-    geometry_->setCurrentIndex(std::max(0, geometry_->findData(s.geometry)));
-    spacetimeSteps_->setValue(s.spacetimeSteps);
-    length_->setValue(s.extrapolationLength);
-    extraFrames_->setValue(s.extrapolationFrames);
-    noise_->setValue(s.noiseLevel);
-    frames_->setValue(s.framesPerPair);
-    alpha_->setValue(s.alpha);
-    method_->setCurrentText(s.method);
-    jitter_->setValue(s.jitter);
-    iterations_->setValue(s.iterations);
-    seed_->setValue(static_cast<int>(s.seed));
-    retime_->setChecked(s.retime);
-    inversion_->setValue(s.textualInversionSteps);
-    negative_->setText(s.negative);
-    ddimSteps_ = s.ddimSteps;
+    options_ = o;
+    const geo::ExtrapolationSide past = o.extrapolation.past;
+    what_->setCurrentIndex(!o.extrapolate ? 0 : past == geo::ExtrapolationSide::First ? 2 : past == geo::ExtrapolationSide::Both ? 3 : 1);
+    geometry_->setCurrentIndex(std::max(0, geometry_->findData(QString::fromStdString(geo::geometryName(o.geometry)))));
+    spacetimeSteps_->setValue(o.spacetimeSteps);
+    length_->setValue(o.extrapolation.length);
+    extraFrames_->setValue(o.extrapolation.frames);
+    noise_->setValue(o.density.noiseLevel);
+    frames_->setValue(o.density.framesPerPair);
+    alpha_->setValue(o.density.solver.alpha);
+    method_->setCurrentText(QString::fromStdString(geo::latentBvpMethodName(o.density.solver.method)));
+    jitter_->setValue(o.density.jitterRange);
+    iterations_->setValue(o.density.solver.maxIterations);
+    seed_->setValue(static_cast<int>(o.density.seed));
+    retime_->setChecked(o.density.retime);
+    inversion_->setValue(o.density.textualInversionSteps);
+    negative_->setText(QString::fromStdString(o.density.negative));
     applying_ = false;
 }
 
 void ImageMode::onModelLoaded(const ModelInfo& info) {
-    ImageRunSettings s = info.defaults;
-    const ImageRunSettings now = settings();
-    s.extrapolate = now.extrapolate;
-    s.past = now.past;
-    s.geometry = now.geometry;
-    setSettings(s);
+    geo::ImageRunOptions o = info.defaults;
+    const geo::ImageRunOptions now = settings();
+    o.extrapolate = now.extrapolate;
+    o.extrapolation.past = now.extrapolation.past;
+    o.geometry = now.geometry;
+    setSettings(o);
     textOptions_->setVisible(info.textConditioned);
     bar_->setPromptsEditable(info.textConditioned);
     cache_ = newKeyframeCache();  // latents of another model mean nothing to this one

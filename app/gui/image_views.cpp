@@ -112,14 +112,14 @@ void ImageViews::setStrip() {
     const QString preview = "\n(preview)";
     if (!densityFrames_.isEmpty()) rows.push_back({"density\ngeodesic" + (densityFinal_ ? QString() : preview), densityFrames_, kPath});
     if (!spacetimeFrames_.isEmpty()) rows.push_back({"spacetime\ngeodesic" + (spacetimeFinal_ ? QString() : preview), spacetimeFrames_, kSpacetime});
-    if (!noisyFrames_.isEmpty() && geometry_ == "spacetime") rows.push_back({"spacetime\ncurve points", noisyFrames_, kNoisy});
+    if (!noisyFrames_.isEmpty() && geometry_ == geo::Geometry::Spacetime) rows.push_back({"spacetime\ncurve points", noisyFrames_, kNoisy});
     if (!slerpFrames_.isEmpty()) rows.push_back({"slerp" + (densityFinal_ ? QString() : preview), slerpFrames_, kBaseline});
     strip_->setRows(rows, keys_);
     // Every row stays in view (the strip scrolls only sideways); room for the scroll bar below.
     stripArea_->setMinimumHeight(strip_->minimumHeight() + stripArea_->horizontalScrollBar()->sizeHint().height());
 }
 
-void ImageViews::startRun(int pairs, bool extrapolate, const QString& geometry, int framesPerPair) {
+void ImageViews::startRun(int pairs, bool extrapolate, geo::Geometry geometry, int framesPerPair) {
     extrapolate_ = extrapolate;
     framesPerPair_ = framesPerPair;
     geometry_ = geometry;
@@ -127,10 +127,10 @@ void ImageViews::startRun(int pairs, bool extrapolate, const QString& geometry, 
     liveT_ = livePathDensity_ = liveBaselineDensity_ = liveLambda_ = QVector<QVector<double>>(pairs);
     // A shown density result stays until the run's previews replace it; the spacetime rows go at once
     // (their previews come only after the density solve in "both").
-    if (geometry == "spacetime") densityFrames_.clear(), slerpFrames_.clear();
+    if (geometry == geo::Geometry::Spacetime) densityFrames_.clear(), slerpFrames_.clear();
     spacetimeFrames_.clear(), noisyFrames_.clear(), lambda_->setSeries({});
     densityNumbers_.clear();
-    showGeometry(geometry != "spacetime", geometry != "density");
+    showGeometry(geo::solvesDensity(geometry), geo::solvesSpacetime(geometry));
     setStrip();
     previewsShown_ = spacetimePreviews_ = 0;
     previewLevels_.clear();
@@ -138,7 +138,7 @@ void ImageViews::startRun(int pairs, bool extrapolate, const QString& geometry, 
 }
 
 void ImageViews::showSnapshot(const ImageSnapshot& s) {
-    if (s.stage == "solve" && !levelsSeen_.contains(s.level)) levelsSeen_ << s.level;
+    if (s.stage == geo::RunStage::Solve && !levelsSeen_.contains(s.level)) levelsSeen_ << s.level;
     if (s.previewPair >= 0 && s.previewPair < livePath_.size()) {
         const int p = s.previewPair;
         livePath_[p] = s.pathFrames;
@@ -153,10 +153,10 @@ void ImageViews::showSnapshot(const ImageSnapshot& s) {
     if (!s.mapPath.points.isEmpty()) drawMap(s.mapPath, s.mapBaseline, s.mapControl, {});
     if (s.densityResult) {  // "both": the density geodesic is done; the spacetime one starts
         showResult(*s.densityResult);
-        geometry_ = "both";
+        geometry_ = geo::Geometry::Both;
         showGeometry(true, true);
     }
-    if (s.stage == "spacetime") {
+    if (s.stage == geo::RunStage::Spacetime) {
         if (s.pair < liveLambda_.size() && !s.spacetimeLambda.isEmpty()) liveLambda_[s.pair] = s.spacetimeLambda;
         if (s.pair < liveSpacetime_.size() && !s.spacetimeFrames.isEmpty()) liveSpacetime_[s.pair] = s.spacetimeFrames, ++spacetimePreviews_;
         drawSpacetimeLive();
@@ -172,8 +172,8 @@ void ImageViews::showSnapshot(const ImageSnapshot& s) {
         numbers_->setText(densityNumbers_ + text);
         return;
     }
-    QString text = QString("<b>%1</b>").arg(s.stage == "solve" ? "Solving" : s.stage[0].toUpper() + s.stage.mid(1));
-    if (s.stage == "solve") {
+    QString text = QString("<b>%1</b>").arg(s.stage == geo::RunStage::Solve ? "Solving" : stageTitle(s.stage));
+    if (s.stage == geo::RunStage::Solve) {
         text += QString(" pair %1 of %2<br>level %3 · iteration %4 of %5").arg(s.pair + 1).arg(s.pairs).arg(s.level).arg(s.iteration).arg(s.maxIterations);
         text += QString("<br>Euler–Lagrange residual: %1 mean, %2 max").arg(num(s.residualMean), num(s.residualMax));
         text += QString("<br>network evaluations: %1").arg(s.evaluations);
@@ -250,7 +250,7 @@ void ImageViews::drawSpacetimeLive() {
     keys_ << frames.size() - 1;
     spacetimeFrames_ = frames;
     spacetimeFinal_ = false;
-    if (geometry_ == "spacetime") noisyFrames_.clear();
+    if (geometry_ == geo::Geometry::Spacetime) noisyFrames_.clear();
     for (int i = 0; i < frames.size(); ++i) {
         if (columns_.size() <= i) columns_.resize(i + 1);
         columns_[i].spacetime = frames[i];
@@ -276,7 +276,7 @@ void ImageViews::drawMap(const MapLine& path, const MapLine& baseline, const Map
 
 void ImageViews::showResult(const ImageRunResult& r) {
     if (!r.path && !r.spacetime) return;
-    geometry_ = !r.spacetime ? "density" : r.path ? "both" : "spacetime";
+    geometry_ = !r.spacetime ? geo::Geometry::Density : r.path ? geo::Geometry::Both : geo::Geometry::Spacetime;
     showGeometry(r.path != nullptr, r.spacetime != nullptr);
     columns_.clear();
     densityFrames_.clear(), slerpFrames_.clear(), spacetimeFrames_.clear(), noisyFrames_.clear();

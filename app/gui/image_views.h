@@ -25,7 +25,7 @@ public:
     explicit ImageViews(QWidget* parent = nullptr);
     void clear();
     // Empties the live strip for a run of this many pairs in this geometry (density, spacetime, both).
-    void startRun(int pairs, bool extrapolate, const QString& geometry = "density", int framesPerPair = 17);
+    void startRun(int pairs, bool extrapolate, geo::Geometry geometry = geo::Geometry::Density, int framesPerPair = 17);
     void showSnapshot(const ImageSnapshot& s);
     void showResult(const ImageRunResult& r);
 
@@ -62,7 +62,7 @@ private:
     QVector<QVector<QImage>> livePath_, liveBaseline_;
     QVector<QVector<double>> liveT_, livePathDensity_, liveBaselineDensity_;
     int previewsShown_ = 0, spacetimePreviews_ = 0;
-    QString geometry_ = "density";
+    geo::Geometry geometry_ = geo::Geometry::Density;
     int framesPerPair_ = 17;
     QVector<QVector<QImage>> liveSpacetime_;
     QVector<QVector<double>> liveLambda_;

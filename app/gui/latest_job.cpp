@@ -42,18 +42,3 @@ void LatestJobRunner::process() {
         job(geo::SolveControl{&cancel_});
     }
 }
-
-void submitExport(LatestJobRunner& runner, QObject* context, std::function<QStringList()> write,
-                  std::function<void(bool ok, const QString& message)> done) {
-    runner.submit([context = QPointer<QObject>(context), write = std::move(write), done = std::move(done)](const geo::SolveControl&) {
-        QString message;
-        bool ok = true;
-        try {
-            message = "Wrote " + write().join(", ");
-        } catch (const std::exception& e) {
-            ok = false;
-            message = "Export failed (nothing was written): " + QString::fromStdString(e.what());
-        }
-        if (context) queueOn(context, [done, ok, message] { done(ok, message); });
-    }, false);
-}

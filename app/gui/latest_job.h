@@ -38,8 +38,3 @@ private:
     std::atomic<bool> busy_{false};
 };
 
-// An export on `runner`'s thread, never interrupting one that runs: `write` returns the files it wrote
-// or throws; `done` gets (true, "Wrote a, b") or (false, "Export failed (nothing was written): why")
-// on context's thread, unless context is gone by then.
-void submitExport(LatestJobRunner& runner, QObject* context, std::function<QStringList()> write,
-                  std::function<void(bool ok, const QString& message)> done);

@@ -4,6 +4,8 @@
 #include <QCommandLineParser>
 #include <QTimer>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "export_dialog.h"
 #include "image_mode.h"
@@ -57,10 +59,28 @@ void scriptVideo(MainWindow& w, const QString& path, bool run, const QString& fo
     else mode->openVideo(path);
 }
 
+// Takes "--geometry G" (or "--geometry=G") out of argv before QApplication sees it: on X11, Qt reads
+// -geometry / --geometry as the window's size and position and removes it, so the image mode's
+// option never reached the parser there.
+std::optional<QString> takeGeometryOption(int& argc, char** argv) {
+    std::optional<QString> value;
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "--geometry" || a == "-geometry") && i + 1 < argc) value = QString::fromLocal8Bit(argv[++i]);
+        else if (a.rfind("--geometry=", 0) == 0) value = QString::fromLocal8Bit(a.substr(11).c_str());
+        else argv[kept++] = argv[i];
+    }
+    argc = kept;
+    argv[argc] = nullptr;
+    return value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::signal(SIGXFSZ, SIG_IGN);  // past a file size limit, exports fail with a message instead of killing the program
+    const std::optional<QString> geometryValue = takeGeometryOption(argc, argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName("Geodesic Explorer");
     QApplication::setOrganizationName("Geodesic Explorer");
@@ -143,13 +163,13 @@ int main(int argc, char** argv) {
             qCritical("%s", qPrintable(failures.join("\n")));
             QApplication::exit(2);
         });
-        const QString g = args.value(geometry);
-        if (g != "density" && g != "spacetime" && g != "both") {
-            qCritical("--geometry takes density, spacetime or both (got %s)", qPrintable(g));
+        geo::ImageRunOptions settings = mode->settings();
+        try {
+            settings.geometry = geo::parseGeometry(geometryValue.value_or(args.value(geometry)).toStdString());
+        } catch (const std::exception& e) {
+            qCritical("--geometry: %s", e.what());
             return 2;
         }
-        ImageRunSettings settings = mode->settings();
-        settings.geometry = g;
         mode->setSettings(settings);
         mode->addImageFiles(args.positionalArguments());
         if (args.isSet(run)) {

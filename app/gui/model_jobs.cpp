@@ -1,7 +1,6 @@
 #include "model_jobs.h"
 
 #include "image_convert.h"
-#include "image_jobs.h"
 
 #include "common/errors.h"
 #include "common/resources.h"
@@ -10,6 +9,7 @@
 #include "io/image_io.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
+#include "image_run/image_run.h"
 #include "models/model_loader.h"
 
 std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, const QString& device, const QString& dtype,
@@ -20,7 +20,7 @@ std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, con
             progress("Reading the " + QString::fromStdString(what) + "…", part, parts);
         });
     info = {path, QString::fromStdString(m->describe()), QString::fromStdString(m->device().str()),
-            QString::fromStdString(geo::scalarTypeName(m->dtype())), m->textConditioned(), m->imageSize(), defaultImageSettings(*m)};
+            QString::fromStdString(geo::scalarTypeName(m->dtype())), m->textConditioned(), m->imageSize(), geo::defaultImageRunOptions(*m)};
     return m;
 }
 

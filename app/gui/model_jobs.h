@@ -7,7 +7,7 @@
 #include <functional>
 #include <memory>
 
-#include "image_settings.h"
+#include "image_run/image_run_options.h"
 
 namespace geo {
 class DiffusionModel;
@@ -20,7 +20,7 @@ struct ModelInfo {
     QString device, dtype;
     bool textConditioned = false;
     int imageSize = 0;
-    ImageRunSettings defaults;  // the image pipeline's settings for this model
+    geo::ImageRunOptions defaults;  // an image run's options for this model (core's defaultImageRunOptions)
 };
 Q_DECLARE_METATYPE(ModelInfo)
 

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <chrono>
+#include <optional>
 
 #include "common/errors.h"
 #include "image_convert.h"
@@ -12,7 +13,7 @@
 #include "pipeline/analysis_export.h"
 #include "pipeline/video_analysis.h"
 #include "scenes/scene.h"
-#include "spacetime_chain.h"
+#include "frame_images.h"
 
 namespace {
 
@@ -86,9 +87,9 @@ ModelService::Job videoAnalysisJob(VideoAnalysisRequest request) {
         o.optimise.iterations = s.iterations;
         o.optimise.minIterations = s.minIterations;
         auto lastSnapshot = std::chrono::steady_clock::now();
-        QString lastStage;
+        std::optional<geo::RunStage> lastStage;
         const geo::VideoAnalysis a = geo::analyseVideo(model, geo::imagesToTensor(squares), o, control, [&](const geo::PipelineProgress& p) {
-            const QString stage = QString::fromStdString(p.stage);
+            const geo::RunStage stage = p.stage;
             const auto now = std::chrono::steady_clock::now();
             if (stage == lastStage && std::chrono::duration<double>(now - lastSnapshot).count() < kSnapshotSeconds) return;
             lastSnapshot = now;

@@ -13,6 +13,7 @@
 
 #include "io/image_io.h"
 #include "model_service.h"
+#include "pipeline/run_stage.h"
 
 namespace geo {
 struct VideoAnalysis;
@@ -44,9 +45,9 @@ struct VideoAnalysisRequest {
     VideoAnalysisSettings settings;
 };
 
-// While the job runs: the stage, and during "optimise" the mean terms of the frames moved.
+// While the job runs: the stage, and during Optimise the mean terms of the frames moved.
 struct VideoSnapshot {
-    QString stage;
+    geo::RunStage stage = geo::RunStage::Encode;
     int done = 0, total = 0;
     int iteration = 0;
     double meanRatio = 0, meanTerm1 = 0, meanTerm2 = 0;

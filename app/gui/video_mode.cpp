@@ -19,7 +19,6 @@
 #include <QUndoCommand>
 #include <QVBoxLayout>
 
-#include "latest_job.h"
 #include "thread_handoff.h"
 #include "video_views.h"
 
@@ -44,10 +43,12 @@ private:
 // The share of the run done, 0 … 1000, from the stage and its count.
 int progressOf(const VideoSnapshot& s) {
     struct Span {
-        const char* stage;
+        geo::RunStage stage;
         double start, share;
     };
-    static const Span spans[] = {{"encode", 0, 0.05}, {"invert", 0.05, 0.3}, {"optimise", 0.35, 0.4}, {"measure", 0.75, 0.1}, {"decode", 0.85, 0.15}};
+    using geo::RunStage;
+    static const Span spans[] = {{RunStage::Encode, 0, 0.05}, {RunStage::Invert, 0.05, 0.3}, {RunStage::Optimise, 0.35, 0.4},
+                                 {RunStage::Measure, 0.75, 0.1}, {RunStage::Decode, 0.85, 0.15}};
     for (const Span& span : spans)
         if (s.stage == span.stage) return int(1000 * (span.start + span.share * (s.total > 0 ? double(s.done) / s.total : 0)));
     return 0;
@@ -59,9 +60,6 @@ VideoMode::VideoMode(ModelService* service, QWidget* parent) : Mode(parent), ser
     qRegisterMetaType<VideoSnapshot>();
     qRegisterMetaType<VideoAnalysisResultPtr>();
     setAcceptDrops(true);
-    exportThread_ = new QThread(this);
-    exporter_ = new LatestJobRunner;
-    startWorkerThread(*exportThread_, exporter_);
     rerunTimer_.setSingleShot(true);
     rerunTimer_.setInterval(kRerunDelayMs);
     connect(&rerunTimer_, &QTimer::timeout, this, [this] { run(); });
@@ -81,7 +79,6 @@ VideoMode::VideoMode(ModelService* service, QWidget* parent) : Mode(parent), ser
 
 VideoMode::~VideoMode() {
     if (runId_) service_->cancel(ModelService::Slot::VideoAnalysis);
-    stopWorkerThread(*exportThread_);
 }
 
 void VideoMode::buildUi() {
@@ -304,8 +301,8 @@ void VideoMode::cancel() {
 
 void VideoMode::onSnapshot(const VideoSnapshot& s) {
     progress_->setValue(progressOf(s));
-    QString text = s.stage;
-    if (s.stage == "optimise") text = QString("optimise: iteration %1 of at most %2, mean ratio %3").arg(s.iteration).arg(s.total).arg(s.meanRatio, 0, 'f', 3);
+    QString text = QString::fromStdString(geo::stageName(s.stage));
+    if (s.stage == geo::RunStage::Optimise) text = QString("optimise: iteration %1 of at most %2, mean ratio %3").arg(s.iteration).arg(s.total).arg(s.meanRatio, 0, 'f', 3);
     else if (s.total > 0) text += QString(" %1/%2").arg(s.done).arg(s.total);
     progress_->setFormat(text + QString(" · %1 s").arg(s.seconds, 0, 'f', 1));
     views_->showProgress(s);
@@ -337,25 +334,23 @@ void VideoMode::optionChanged() {
     if (result_ || runId_) rerunTimer_.start();  // a shown analysis follows its options
 }
 
-bool VideoMode::isUpToDate() const { return !runId_ && !reading_ && !exporting_ && !rerunTimer_.isActive(); }
+bool VideoMode::isUpToDate() const { return !runId_ && !reading_ && !exports_.isBusy() && !rerunTimer_.isActive(); }
 
 bool VideoMode::exportResult(const QString& folder) {
     if (!result_) {
         setStatus("There is no finished analysis to export yet: press Analyse first.", true);
         return false;
     }
-    if (exporting_) {
-        setStatus("An export is still being written.", true);
-        return false;
-    }
-    exporting_ = true;
-    exportButton_->setEnabled(false);
-    submitExport(*exporter_, this, [result = result_, folder] { return exportVideoAnalysisRun(*result, folder); }, [this](bool ok, const QString& message) {
-        exporting_ = false;
+    const bool started = exports_.start(this, [result = result_, folder] { return exportVideoAnalysisRun(*result, folder); }, [this](bool ok, const QString& message) {
         exportButton_->setEnabled(result_ && !runId_);
         setStatus(message, !ok);
         Q_EMIT exportFinished(ok, message);
     });
+    if (!started) {
+        setStatus("An export is still being written.", true);
+        return false;
+    }
+    exportButton_->setEnabled(false);
     return true;
 }
 
@@ -377,5 +372,5 @@ void VideoMode::setStatus(const QString& text, bool error) {
 void VideoMode::setRunning(bool running) {
     runButton_->setEnabled(!running);
     cancelButton_->setEnabled(running);
-    exportButton_->setEnabled(!running && result_ && !exporting_);
+    exportButton_->setEnabled(!running && result_ && !exports_.isBusy());
 }

@@ -9,10 +9,10 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include "export_slot.h"
 #include "mode.h"
 #include "video_jobs.h"
 
-class LatestJobRunner;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -91,7 +91,5 @@ private:
     quint64 runId_ = 0;
     VideoAnalysisResultPtr result_;
     QTimer rerunTimer_;
-    QThread* exportThread_ = nullptr;
-    LatestJobRunner* exporter_ = nullptr;
-    bool exporting_ = false;
+    ExportSlot exports_;
 };

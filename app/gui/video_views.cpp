@@ -88,7 +88,7 @@ void VideoViews::clearResult() {
 }
 
 void VideoViews::showProgress(const VideoSnapshot& s) {
-    if (s.stage != "optimise" || s.iteration <= 0) return;
+    if (s.stage != geo::RunStage::Optimise || s.iteration <= 0) return;
     if (!liveIteration_.isEmpty() && s.iteration <= liveIteration_.last()) {  // a new run's optimisation
         liveIteration_.clear();
         liveRatio_.clear();

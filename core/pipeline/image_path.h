@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/run_stage.h"
 #include "solver/latent_bvp.h"
 
 namespace geo {
@@ -61,12 +62,12 @@ struct PathPreview {
 // between its keyframes (true). Valid only inside the callback; may throw Cancelled.
 using PreviewFunction = std::function<PathPreview(const std::vector<double>& t, bool baseline)>;
 
-// Progress of a pipeline run: the stage ("encode", "invert", "solve", "shoot", "decode", "retime",
-// "measure", and a video analysis's "optimise"), the pair of keyframes being solved, the stage's own
+// Progress of a pipeline run: the stage (Encode, TextualInversion, Invert, Solve, Shoot, Decode,
+// Retime, Measure, and a video analysis's Optimise), the pair of keyframes being solved, the stage's own
 // count, during "solve" the solver's snapshot of this iteration and a way to preview it, and during
 // "optimise" the frame path's snapshot.
 struct PipelineProgress {
-    std::string stage;
+    RunStage stage = RunStage::Encode;
     int pair = 0, pairs = 1;
     int done = 0, total = 0;
     const LatentBvpSnapshot* solver = nullptr;

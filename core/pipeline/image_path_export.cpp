@@ -150,25 +150,27 @@ void stageFrameRows(const fs::path& stage, const fs::path& folder, const std::ve
     moves.emplace_back(stage / "strip.png", folder / "strip.png");
 }
 
+void stageImagePath(const ImagePath& p, const ImagePathExport& e, const nlohmann::json& json, const fs::path& stage, StagedMoves& moves) {
+    const std::vector<RgbImage> frames = framesOf(p.frames);
+    stageFrameRows(stage, e.folder, frames, "baseline", framesOf(p.baselineFrames), moves);
+    const std::vector<RgbImage> sequence = animationSequence(frames, p.keyframes, e.animation);
+    if (!e.gif.empty()) writeGif(stage / "animation.gif", sequence, e.animation), moves.emplace_back(stage / "animation.gif", e.gif);
+    if (!e.mp4.empty()) writeMp4(stage / "animation.mp4", sequence, e.animation), moves.emplace_back(stage / "animation.mp4", e.mp4);
+    if (!e.latents.empty()) {
+        saveTensors(stage / "latents.safetensors", {{"path", p.latents}, {"baseline", p.baselineLatents}},
+                    {{"timestep", std::to_string(p.timestep)}, {"alpha", std::to_string(p.alpha)}, {"noise_level", std::to_string(p.noiseLevel)},
+                     {"sphere_radius", std::to_string(p.radius)}});
+        moves.emplace_back(stage / "latents.safetensors", e.latents);
+    }
+    if (!e.json.empty()) {
+        writeFileAtomically(stage / "path.json", json.dump(2) + "\n");
+        moves.emplace_back(stage / "path.json", e.json);
+    }
+}
+
 void exportImagePath(const ImagePath& p, const ImagePathExport& e) {
     checkExportTargets(e);
-    writeStaged(e.folder, [&](const fs::path& stage, StagedMoves& moves) {
-        const std::vector<RgbImage> frames = framesOf(p.frames);
-        stageFrameRows(stage, e.folder, frames, "baseline", framesOf(p.baselineFrames), moves);
-        const std::vector<RgbImage> sequence = animationSequence(frames, p.keyframes, e.animation);
-        if (!e.gif.empty()) writeGif(stage / "animation.gif", sequence, e.animation), moves.emplace_back(stage / "animation.gif", e.gif);
-        if (!e.mp4.empty()) writeMp4(stage / "animation.mp4", sequence, e.animation), moves.emplace_back(stage / "animation.mp4", e.mp4);
-        if (!e.latents.empty()) {
-            saveTensors(stage / "latents.safetensors", {{"path", p.latents}, {"baseline", p.baselineLatents}},
-                        {{"timestep", std::to_string(p.timestep)}, {"alpha", std::to_string(p.alpha)}, {"noise_level", std::to_string(p.noiseLevel)},
-                         {"sphere_radius", std::to_string(p.radius)}});
-            moves.emplace_back(stage / "latents.safetensors", e.latents);
-        }
-        if (!e.json.empty()) {
-            writeFileAtomically(stage / "path.json", imagePathJson(p).dump(2) + "\n");
-            moves.emplace_back(stage / "path.json", e.json);
-        }
-    });
+    writeStaged(e.folder, [&](const fs::path& stage, StagedMoves& moves) { stageImagePath(p, e, imagePathJson(p), stage, moves); });
 }
 
 std::vector<RgbImage> framesOf(const at::Tensor& frames) {

@@ -39,6 +39,10 @@ void writeStaged(const std::filesystem::path& folder, const std::function<void(c
 // folder/<row>/frame_000.png …, and folder/strip.png (the frames above the second row).
 void stageFrameRows(const std::filesystem::path& stage, const std::filesystem::path& folder, const std::vector<RgbImage>& frames,
                     const std::string& row, const std::vector<RgbImage>& second, StagedMoves& moves);
+// Into a writeStaged stage: every file exportImagePath writes, the JSON file (when e.json is set)
+// holding `json`.
+void stageImagePath(const ImagePath& path, const ImagePathExport& e, const nlohmann::json& json, const std::filesystem::path& stage,
+                    StagedMoves& moves);
 // Frames [N, 3, S, S] in [−1, 1] as 8-bit images.
 std::vector<RgbImage> framesOf(const at::Tensor& frames);
 

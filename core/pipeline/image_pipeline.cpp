@@ -38,6 +38,10 @@ ExtrapolationSide parseExtrapolationSide(const std::string& name) {
     throw unknownNameError("side to extrapolate past", name, {"last", "first", "both"});
 }
 
+std::string extrapolationSideName(ExtrapolationSide side) {
+    return side == ExtrapolationSide::First ? "first" : side == ExtrapolationSide::Both ? "both" : "last";
+}
+
 namespace {
 
 // Densities (and so lengths) relative to the first keyframe rather than the first frame.
@@ -67,7 +71,7 @@ void decodeBoth(const std::shared_ptr<const DiffusionModel>& model, const Keyfra
 void measureBoth(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& path, const Points& baseline,
                  const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, const PipelineCallback& progress,
                  const std::vector<double>& geodesicResidual, const std::vector<double>& baselineResidual, ImagePath& r) {
-    if (progress) progress({"measure", 0, 1, 0, 1, nullptr});
+    if (progress) progress({RunStage::Measure, 0, 1, 0, 1, nullptr});
     r.path = relativeToFirstKeyframe(measureFrames(model, k, path, sources, o, control, r.unetEvaluations), r.keyframes.front());
     r.baseline = relativeToFirstKeyframe(measureFrames(model, k, baseline, sources, o, control, r.unetEvaluations), r.keyframes.front());
     setResidual(r.path, geodesicResidual);
@@ -78,7 +82,7 @@ void measureBoth(const std::shared_ptr<const DiffusionModel>& model, const Keyfr
 void retime(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const std::vector<DyadicSlerpPath>& paths, Points& latents,
             std::vector<FrameSource>& sources, std::vector<double>& t, const ImagePipelineOptions& o, const SolveControl& control,
             const PipelineCallback& progress, ImagePath& r) {
-    if (progress) progress({"retime", 0, 1, 0, 1, nullptr});
+    if (progress) progress({RunStage::Retime, 0, 1, 0, 1, nullptr});
     const int f = o.framesPerPair;
     std::vector<Eigen::Index> changed;
     for (size_t p = 0; p < paths.size(); ++p) {
@@ -167,7 +171,7 @@ ImagePath extrapolateImages(std::shared_ptr<const DiffusionModel> model, const a
         io.tEnd = t1;
         io.firstDraw = o.jitterRange > 0 ? 0 : PathScore::kDeterministic;
         const LatentIvpResult s = shootLatentGeodesic(score, x0, v0, io, control, [&](int done, int total) {
-            if (progress) progress({"shoot", 0, 1, done, total, nullptr});
+            if (progress) progress({RunStage::Shoot, 0, 1, done, total, nullptr});
         });
         r.unetEvaluations += s.evaluations;
         return s;

@@ -59,7 +59,7 @@ Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, co
     Keyframes k;
     k.timestep = model->schedule().timestepForNoiseLevel(o.noiseLevel, o.ddimSteps);
     const int64_t n = images.size(0);
-    if (progress) progress({"encode", 0, 1, 0, 1, nullptr});
+    if (progress) progress({RunStage::Encode, 0, 1, 0, 1, nullptr});
     const at::Tensor clean = model->encode(images);
     control.throwIfCancelled();
     at::Tensor context;
@@ -75,7 +75,7 @@ Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, co
             ti.cacheDir = o.textualInversionCache;
             const at::Tensor latents = o.jointTextualInversion ? clean : clean.slice(0, i, i + 1);
             const TextualInversion r = invertPrompt(*model, latents, promptFor(o, i), ti, control, [&](int done, int total, double) {
-                if (progress) progress({"textual inversion", static_cast<int>(i), static_cast<int>(inversions), done, total, nullptr});
+                if (progress) progress({RunStage::TextualInversion, static_cast<int>(i), static_cast<int>(inversions), done, total, nullptr});
             });
             if (o.jointTextualInversion) std::fill(k.contexts.begin(), k.contexts.end(), r.embedding);
             else k.contexts[static_cast<size_t>(i)] = r.embedding;
@@ -86,10 +86,10 @@ Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, co
         }
         context = at::cat(k.contexts);
     }
-    if (progress) progress({"encode", 0, 1, 1, 1, nullptr});
+    if (progress) progress({RunStage::Encode, 0, 1, 1, 1, nullptr});
     const ConditionedEpsilon eps(model, context);
     const at::Tensor inverted = ddimInvert(eps, model->schedule(), clean, k.timestep, o.ddimSteps, control, [&](int done, int total) {
-        if (progress) progress({"invert", 0, 1, done, total, nullptr});
+        if (progress) progress({RunStage::Invert, 0, 1, done, total, nullptr});
     });
     k.points = latentsToPoints(inverted);
     if (!k.points.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
@@ -241,7 +241,7 @@ LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, co
             for (size_t i = 0; !baseline && i < s.t.size(); ++i) path.set(s.t[i], s.controlPoints->row(static_cast<Eigen::Index>(i)).transpose());
             return previewPath(model, k, pair, o, path, ts, control);
         };
-        progress({"solve", pair, pairs, s.iteration, so.maxIterations, &s, &preview});
+        progress({RunStage::Solve, pair, pairs, s.iteration, so.maxIterations, &s, &preview});
     });
     if (!key.empty()) o.keyframeCache->storeSolve(key, r);
     out.iterations += r.iterations;
@@ -262,7 +262,7 @@ at::Tensor decodeFrames(const std::shared_ptr<const DiffusionModel>& model, cons
     const ConditionedEpsilon eps(model, context);
     evaluations += latents.rows() * gridStepsUpTo(*model, k.timestep, ddimSteps);
     const at::Tensor clean = ddimSample(eps, model->schedule(), rowsToLatents(latents, *model), k.timestep, ddimSteps, control, [&](int done, int total) {
-        if (progress) progress({"decode", 0, 1, done, total, nullptr});
+        if (progress) progress({RunStage::Decode, 0, 1, done, total, nullptr});
     });
     control.throwIfCancelled();
     const at::Tensor images = model->decode(clean);

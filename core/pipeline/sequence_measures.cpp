@@ -29,7 +29,7 @@ InvertedFramePath invertedFramePath(const std::shared_ptr<const DiffusionModel>&
     p.timestep = k.timestep;
     p.evaluations = scratch.unetEvaluations;
     const ModelPathScore score = pipeline::pairScore(model, k, 0, o);  // frames 0 and 1 share the one condition
-    if (progress) progress({"measure", 0, 1, 0, 1, nullptr, nullptr});
+    if (progress) progress({RunStage::Measure, 0, 1, 0, 1, nullptr, nullptr});
     const Points s = score.score(k.points, frameTimes(static_cast<int>(k.points.rows())), PathScore::kDeterministic, control);
     if (!s.allFinite()) throw InputError("the model's score is not finite at the frames");
     p.evaluations += k.points.rows() * score.evaluationsPerPoint(PathScore::kDeterministic);

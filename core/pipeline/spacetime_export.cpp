@@ -30,20 +30,24 @@ nlohmann::json spacetimePathJson(const SpacetimeImagePath& r, const std::vector<
                       "frames: decoded posterior means; noisy/: the curve points DDIM-decoded from their own noise level"}};
 }
 
+void stageSpacetimePath(const SpacetimeImagePath& r, const ImagePathExport& e, const nlohmann::json& j, const std::filesystem::path& stage,
+                        StagedMoves& moves) {
+    ensureFolder(stage);
+    const std::vector<RgbImage> means = framesOf(r.means), noisy = framesOf(r.noisy);
+    stageFrameRows(stage, e.folder, means, "noisy", noisy, moves);
+    saveTensors(stage / "points.safetensors", {{"points", pointsToLatents(r.points.rightCols(r.points.cols() - 1), r.latentShape)}},
+                {{"endpoint_timestep", std::to_string(r.timestep)}, {"count", std::to_string(r.points.rows())}});
+    moves.emplace_back(stage / "points.safetensors", e.folder / "points.safetensors");
+    writeFileAtomically(stage / "spacetime.json", j.dump(2) + "\n");
+    moves.emplace_back(stage / "spacetime.json", e.json.empty() ? e.folder / "spacetime.json" : e.json);
+    if (!e.gif.empty()) writeGif(stage / "a.gif", means, e.animation), moves.emplace_back(stage / "a.gif", e.gif);
+    if (!e.mp4.empty()) writeMp4(stage / "a.mp4", means, e.animation), moves.emplace_back(stage / "a.mp4", e.mp4);
+}
+
 void exportSpacetimePath(const SpacetimeImagePath& r, const ImagePathExport& e, const std::vector<std::string>& images) {
     checkExportTargets(e);
-    const std::vector<RgbImage> means = framesOf(r.means), noisy = framesOf(r.noisy);
     const nlohmann::json j = spacetimePathJson(r, images);
-    writeStaged(e.folder, [&](const std::filesystem::path& stage, StagedMoves& moves) {
-        stageFrameRows(stage, e.folder, means, "noisy", noisy, moves);
-        saveTensors(stage / "points.safetensors", {{"points", pointsToLatents(r.points.rightCols(r.points.cols() - 1), r.latentShape)}},
-                    {{"endpoint_timestep", std::to_string(r.timestep)}, {"count", std::to_string(r.points.rows())}});
-        moves.emplace_back(stage / "points.safetensors", e.folder / "points.safetensors");
-        writeFileAtomically(stage / "spacetime.json", j.dump(2) + "\n");
-        moves.emplace_back(stage / "spacetime.json", e.json.empty() ? e.folder / "spacetime.json" : e.json);
-        if (!e.gif.empty()) writeGif(stage / "a.gif", means, e.animation), moves.emplace_back(stage / "a.gif", e.gif);
-        if (!e.mp4.empty()) writeMp4(stage / "a.mp4", means, e.animation), moves.emplace_back(stage / "a.mp4", e.mp4);
-    });
+    writeStaged(e.folder, [&](const std::filesystem::path& stage, StagedMoves& moves) { stageSpacetimePath(r, e, j, stage, moves); });
 }
 
 }  // namespace geo

@@ -15,6 +15,10 @@ namespace geo {
 
 // `images`: the names of the images the path joins, for the JSON.
 nlohmann::json spacetimePathJson(const SpacetimeImagePath& path, const std::vector<std::string>& images);
+// Into a writeStaged stage (or a folder inside one, created here): every file exportSpacetimePath
+// writes, its JSON holding `json`.
+void stageSpacetimePath(const SpacetimeImagePath& path, const ImagePathExport& e, const nlohmann::json& json, const std::filesystem::path& stage,
+                        StagedMoves& moves);
 void exportSpacetimePath(const SpacetimeImagePath& path, const ImagePathExport& e, const std::vector<std::string>& images);
 
 }  // namespace geo

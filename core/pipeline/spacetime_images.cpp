@@ -91,10 +91,10 @@ SpacetimeKeyframes invertForSpacetime(const std::shared_ptr<const DiffusionModel
     const ConditionedEpsilon eps(model, contextOf(*model, o));
     SpacetimeKeyframes k;
     k.timestep = gridTimestepNear(model->schedule(), o.lambdaEnd, o.ddimSteps);
-    if (progress) progress({"invert", 0, 1});
+    if (progress) progress({RunStage::Invert, 0, 1});
     const at::Tensor clean = model->encode(images);
     k.latents = latentsToPoints(ddimInvert(eps, model->schedule(), clean, k.timestep, o.ddimSteps, control, [&](int done, int total) {
-        if (progress) progress({"invert", done, total});
+        if (progress) progress({RunStage::Invert, done, total});
     }));
     if (!k.latents.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
     return k;
@@ -148,14 +148,14 @@ SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const Diffusi
     bvp.tolerance = 1e-3;
     NetworkBvpResult solved;
     const bool fine = o.finePoints != o.coarsePoints || o.fineSteps > 0;
-    for (const auto& [stage, points, steps] : {std::tuple{"coarse", o.coarsePoints, o.coarseSteps}, {"fine", o.finePoints, o.fineSteps}}) {
-        if (std::string(stage) == "fine" && !fine) break;
+    for (const auto& [stage, points, steps] : {std::tuple{RunStage::Coarse, o.coarsePoints, o.coarseSteps}, {RunStage::Fine, o.finePoints, o.fineSteps}}) {
+        if (stage == RunStage::Fine && !fine) break;
         bvp.points = points;
         // After an unhealthy coarse phase the curve is only resampled: more steps would go where the
         // network's moments already fail.
         bvp.maxSteps = r.stop == "unhealthy" ? 0 : steps;
         bvp.initialWeights = solved.weights;  // the fine phase starts from the coarse curve
-        const std::string name = stage;
+        const RunStage name = stage;
         // Minimised in the reference's per-coordinate clamp: the canonical form is exploited (network_energy.h).
         solved = solveNetworkSpacetimeBvp(q, from, to, bvp, {o.chunk, o.seed, NetworkEnergyOptions::Clamp::PerCoordinate}, o.probes, control,
                                           [&](const NetworkBvpSnapshot& s) {
@@ -178,7 +178,7 @@ SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const Diffusi
     r.editDistanceError = solved.lengthError;
     r.negativeSegments = solved.energy.negativeSegments;
     r.lambdaMin = r.points.col(0).minCoeff();
-    if (progress) progress({"frames", 0, 1});
+    if (progress) progress({RunStage::Frames, 0, 1});
     {
         const at::Tensor z = spacetimeRows(r.points);
         const at::Tensor lambda = z.select(1, 0), x = q.latentsOf(z);
@@ -187,7 +187,7 @@ SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const Diffusi
         r.means = model->decode(mean);
         r.noisy = decodeCurvePoints(q, eps, lambda, x, mean, o.ddimSteps, control);
     }
-    if (progress) progress({"frames", 1, 1});
+    if (progress) progress({RunStage::Frames, 1, 1});
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
 }

@@ -18,6 +18,7 @@
 
 #include "diffusion/diffusion_model.h"
 #include "field/field.h"
+#include "pipeline/run_stage.h"
 #include "common/solve_control.h"
 
 namespace geo {
@@ -46,7 +47,7 @@ struct SpacetimeImageOptions {
 void setCurvePoints(SpacetimeImageOptions& o, int points, int fineSteps = 100);
 
 struct SpacetimeImageProgress {
-    std::string stage;         // "invert", "coarse", "fine", "frames"
+    RunStage stage = RunStage::Invert;  // Invert, Coarse, Fine, Frames
     int done = 0, total = 0;
     double energy = 0;         // during the solve: this evaluation's estimate
     const Eigen::MatrixXd* points = nullptr;  // during the solve: the curve, [λ, x] rows

@@ -87,7 +87,7 @@ VideoAnalysis analyseVideo(std::shared_ptr<const DiffusionModel> model, const at
     fo.radius = k.radius;
     fo.seed = po.seed;
     const FramePathResult optimised = optimiseFramePath(score, k.points, fo, control, [&](const FramePathSnapshot& s) {
-        if (progress) progress({"optimise", 0, 1, s.iteration, fo.iterations, nullptr, nullptr, &s});
+        if (progress) progress({RunStage::Optimise, 0, 1, s.iteration, fo.iterations, nullptr, nullptr, &s});
     });
     a.iterations = optimised.iterations;
     a.stoppedByRule = optimised.stoppedByRule;
@@ -107,7 +107,7 @@ VideoAnalysis analyseVideo(std::shared_ptr<const DiffusionModel> model, const at
     paths.push_back({{"slerp", 0, {}}, slerpFrames(k.points)});
     const std::vector<double> t = frameTimes(static_cast<int>(k.points.rows()));
     for (size_t i = 0; i < paths.size(); ++i) {
-        if (progress) progress({"measure", 0, 1, static_cast<int>(i), static_cast<int>(paths.size()), nullptr, nullptr});
+        if (progress) progress({RunStage::Measure, 0, 1, static_cast<int>(i), static_cast<int>(paths.size()), nullptr, nullptr});
         const Points s = score.score(paths[i].second, t, PathScore::kDeterministic, control);
         if (!s.allFinite()) throw InputError("the model's score is not finite along the " + paths[i].first.name + " path");
         a.unetEvaluations += paths[i].second.rows() * score.evaluationsPerPoint(PathScore::kDeterministic);
