@@ -4,20 +4,19 @@
 #include <QDir>
 #include <QFileInfo>
 #include <chrono>
-#include <optional>
 
 #include "common/errors.h"
 #include "image_convert.h"
 #include "io/frame_sequence.h"
 #include "nn/image_tensor.h"
 #include "pipeline/analysis_export.h"
+#include "pipeline/snapshot_throttle.h"
 #include "pipeline/video_analysis.h"
 #include "scenes/scene.h"
 #include "frame_images.h"
 
 namespace {
 
-constexpr double kSnapshotSeconds = 0.05;  // at most 20 snapshots a second; a new stage always goes out
 
 QVector<QImage> toQImages(const std::vector<geo::RgbImage>& frames) {
     QVector<QImage> out;
@@ -86,15 +85,10 @@ ModelService::Job videoAnalysisJob(VideoAnalysisRequest request) {
         }
         o.optimise.iterations = s.iterations;
         o.optimise.minIterations = s.minIterations;
-        auto lastSnapshot = std::chrono::steady_clock::now();
-        std::optional<geo::RunStage> lastStage;
+        geo::SnapshotThrottle throttle;  // core's snapshot cadence, as for image runs
         const geo::VideoAnalysis a = geo::analyseVideo(model, geo::imagesToTensor(squares), o, control, [&](const geo::PipelineProgress& p) {
-            const geo::RunStage stage = p.stage;
-            const auto now = std::chrono::steady_clock::now();
-            if (stage == lastStage && std::chrono::duration<double>(now - lastSnapshot).count() < kSnapshotSeconds) return;
-            lastSnapshot = now;
-            lastStage = stage;
-            VideoSnapshot snap{stage, p.done, p.total, 0, 0, 0, 0, seconds()};
+            if (!throttle.due(p.stage, false)) return;
+            VideoSnapshot snap{p.stage, p.done, p.total, 0, 0, 0, 0, seconds()};
             if (p.framePath) {
                 snap.iteration = p.framePath->iteration;
                 snap.meanRatio = p.framePath->meanRatio;

@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "image_run/spacetime_chain.h"
 #include "pipeline/image_pipeline.h"
+#include "pipeline/snapshot_throttle.h"
 
 namespace geo {
 
@@ -57,15 +58,13 @@ public:
         s.done = p.done;
         s.total = p.total;
         s.seconds = secondsBetween(start_, now);
-        s.fraction = share_.start + share_.share * densityFraction(p);
+        // Stages repeat their counts (the re-timing decodes again, extrapolation shoots after the
+        // solve): the share shown never goes back.
+        fraction_ = std::max(fraction_, share_.start + share_.share * densityFraction(p));
+        s.fraction = fraction_;
         if (p.solver) solverSnapshot(p, now, s);
-        // Coalesced to the snapshot interval unless it brings a preview or a new stage.
-        const bool due = s.previewPair >= 0 || !lastStage_ || *lastStage_ != s.stage || p.done == p.total ||
-                         secondsBetween(lastSnapshot_, now) >= o_.cadence.snapshotSeconds;
-        if (!due) return;
+        if (!throttle_.due(s.stage, p.done == p.total, s.previewPair >= 0)) return;
         if (p.solver && o_.cadence.map) s.map = liveMap(pairs_, samples_);
-        lastSnapshot_ = now;
-        lastStage_ = s.stage;
         out_(s);
     }
 
@@ -108,11 +107,12 @@ private:
     std::vector<double> previewT_;
     std::vector<PairControl> pairs_;
     int lastPreviewPair_ = -1, lastPreviewLevel_ = 0;
-    Clock::time_point lastPreview_ = Clock::now(), lastSnapshot_ = Clock::now() - std::chrono::hours(1);
+    Clock::time_point lastPreview_ = Clock::now();
+    SnapshotThrottle throttle_{o_.cadence.snapshotSeconds};
     long long previewEvaluations_ = 0;
     double previewSeconds_ = 0;
     PathPreview baseline_;  // of the pair being solved
-    std::optional<RunStage> lastStage_;
+    double fraction_ = 0;
 };
 
 void checkRunOptions(const ImageRunOptions& o, const at::Tensor& images) {

@@ -1,5 +1,7 @@
 #include "image_run/spacetime_chain.h"
 
+#include "pipeline/snapshot_throttle.h"
+
 #include <ATen/ATen.h>
 #include <optional>
 
@@ -35,10 +37,11 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
     const int pairs = static_cast<int>(images.size(0)) - 1;
     std::vector<SpacetimeImagePath> solved;
     SpacetimeRun run;
-    auto lastSnapshot = Clock::now() - std::chrono::hours(1), lastPreview = lastSnapshot;
+    auto lastPreview = Clock::now() - std::chrono::hours(1);
+    SnapshotThrottle throttle(cadence.snapshotSeconds);
     double previewSeconds = 0;
     int previewedPair = -1;
-    std::optional<RunStage> lastStage;
+    double fraction = share.start;
     SpacetimeKeyframes keyframes;
     for (int k = 0; k < pairs; ++k) {
         const auto report = [&](const SpacetimeImageProgress& p) {
@@ -51,7 +54,8 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
             s.done = p.done;
             s.total = p.total;
             s.seconds = secondsBetween(runStart, now);
-            s.fraction = share.start + share.share * (k + pairFraction(p)) / pairs;
+            fraction = std::max(fraction, share.start + share.share * (k + pairFraction(p)) / pairs);  // the fine phase counts its steps anew
+            s.fraction = fraction;
             s.densityResult = first;
             if (p.points) {
                 s.spacetimeLambda = lambdaOf(*p.points);
@@ -64,12 +68,8 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
                     previewSeconds += secondsBetween(now, lastPreview);
                 }
             }
-            const bool due = first || s.spacetimeFrames.defined() || !lastStage || *lastStage != p.stage || p.done == p.total ||
-                             secondsBetween(lastSnapshot, now) >= cadence.snapshotSeconds;
-            if (!due) return;
+            if (!throttle.due(p.stage, p.done == p.total, first || s.spacetimeFrames.defined())) return;
             first.reset();
-            lastSnapshot = now;
-            lastStage = p.stage;
             snapshot(s);
         };
         if (k == 0) keyframes = invertForSpacetime(model, images, o, control, report);
@@ -81,7 +81,8 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
             done.pairs = pairs;
             done.done = done.total = 1;
             done.seconds = secondsBetween(runStart, Clock::now());
-            done.fraction = share.start + share.share * (k + 1.0) / pairs;
+            fraction = std::max(fraction, share.start + share.share * (k + 1.0) / pairs);
+            done.fraction = fraction;
             done.spacetimeLambda = lambdaOf(path.points);
             done.spacetimeEnergy = path.energy;
             done.spacetimeFrames = path.means;
