@@ -18,6 +18,7 @@
 #include "sd/sd_model.h"
 #include "sd/sd_networks.h"
 #include "diffusion/diffusion_model.h"
+#include "models/model_loader.h"
 #include "sd_fixture_model.h"
 #include <QTemporaryDir>
 
@@ -122,7 +123,7 @@ private Q_SLOTS:
         const std::filesystem::path m = dir.path().toStdString();
         assembleTinySd(m, "epsilon");
         torch::NoGradGuard noGrad;
-        const auto model = DiffusionModel::load(m, ComputeOptions{"cpu"});
+        const auto model = loadModel(m, ComputeOptions{"cpu"});
         QVERIFY(model->textConditioned());
         QCOMPARE(model->imageSize(), 64);
         const auto nets = loadTiny(fixtures() / "sd15-like/unet");
@@ -144,8 +145,8 @@ private Q_SLOTS:
         assembleTinySd(a.path().toStdString(), "epsilon");
         assembleTinySd(b.path().toStdString(), "v_prediction");
         torch::NoGradGuard noGrad;
-        const auto eps = DiffusionModel::load(a.path().toStdString(), ComputeOptions{"cpu"});
-        const auto v = DiffusionModel::load(b.path().toStdString(), ComputeOptions{"cpu"});
+        const auto eps = loadModel(a.path().toStdString(), ComputeOptions{"cpu"});
+        const auto v = loadModel(b.path().toStdString(), ComputeOptions{"cpu"});
         QCOMPARE(predictionName(v->prediction()), std::string("v_prediction"));
         const at::Tensor x = torch::randn({1, 4, 8, 8});
         const double ab = v->schedule().alphaBar(300);

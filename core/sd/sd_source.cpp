@@ -194,8 +194,6 @@ void openSingleFile(SdSource& s, const SdSourceOptions& options) {
 
 }  // namespace
 
-bool SdSource::looksLikeStableDiffusion(const fs::path& path) { return !fs::is_regular_file(path / "unet.json"); }
-
 SdSource SdSource::open(const fs::path& path, const SdSourceOptions& options) {
     SdSource s;
     s.path = path;

@@ -46,8 +46,6 @@ struct SdSource {
     double betaStart = 0.00085, betaEnd = 0.012;
 
     static SdSource open(const std::filesystem::path& path, const SdSourceOptions& options = {});
-    // True for paths that look like Stable Diffusion (not the shipped model's unet.json layout).
-    static bool looksLikeStableDiffusion(const std::filesystem::path& path);
 };
 
 }  // namespace geo
