@@ -91,9 +91,10 @@ private Q_SLOTS:
             QVERIFY(s.map.path.rows() > 0);  // every solver snapshot carries the map
             if (s.previewPair < 0) continue;
             previewed.insert(s.level);
-            QCOMPARE(s.pathFrames.size(0), int64_t{5});
-            QCOMPARE(s.baselineFrames.size(0), int64_t{5});
-            QCOMPARE(s.previewT.size(), size_t{5});
+            QCOMPARE(s.pathPreview.frames.size(0), int64_t{5});
+            QCOMPARE(s.baselinePreview.frames.size(0), int64_t{5});
+            QCOMPARE(s.pathPreview.t.size(), size_t{5});
+            QCOMPARE(s.baselinePreview.t, s.pathPreview.t);
         }
         QCOMPARE(levels, (std::set<int>{1, 2}));
         QCOMPARE(previewed, levels);

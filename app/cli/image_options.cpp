@@ -92,12 +92,17 @@ geo::ImageRunCallback imageRunPrinter() {
             line = solveLine(s.pair, s.pairs, s.level, s.done, s.total, s.residualMean, s.evaluations);
         } else if (s.stage == geo::RunStage::Spacetime) {
             char buf[200];
-            std::snprintf(buf, sizeof buf, "spacetime pair %d/%d: step %d/%d, energy %.4g", s.pair + 1, s.pairs, s.done, s.total, s.spacetimeEnergy);
+            const bool solving = s.spacetimeStage == geo::RunStage::Coarse || s.spacetimeStage == geo::RunStage::Fine;
+            if (solving)
+                std::snprintf(buf, sizeof buf, "spacetime pair %d/%d: %s step %d/%d, energy %.4g", s.pair + 1, s.pairs, geo::stageName(s.spacetimeStage).c_str(),
+                              s.done, s.total, s.spacetimeEnergy);
+            else
+                std::snprintf(buf, sizeof buf, "spacetime pair %d/%d: %s %d/%d", s.pair + 1, s.pairs, geo::stageName(s.spacetimeStage).c_str(), s.done, s.total);
             line = buf;
         } else if (s.total > 0) {
             line += " " + std::to_string(s.done) + "/" + std::to_string(s.total);
         }
-        out->show(line, stage + std::to_string(s.pair), s.done, s.total);
+        out->show(line, stage + std::to_string(s.pair) + geo::stageName(s.spacetimeStage), s.done, s.total);
         if (s.stage == geo::RunStage::Measure) out->finish();
     };
 }

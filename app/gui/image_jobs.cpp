@@ -100,13 +100,13 @@ ImageSnapshotPtr snapshotOf(const geo::ImageRunSnapshot& c) {
     s->residualMax = c.residualMax;
     s->previewPair = c.previewPair;
     if (c.previewPair >= 0) {
-        s->previewT = toQVector(c.previewT);
-        s->pathFrames = toQImages(c.pathFrames);
-        s->baselineFrames = toQImages(c.baselineFrames);
-        s->pathLogDensity = toQVector(c.pathLogDensity);
-        s->baselineLogDensity = toQVector(c.baselineLogDensity);
-        s->pathLogLength = c.pathLogLength;
-        s->baselineLogLength = c.baselineLogLength;
+        s->previewT = toQVector(c.pathPreview.t);
+        s->pathFrames = toQImages(c.pathPreview.frames);
+        s->baselineFrames = toQImages(c.baselinePreview.frames);
+        s->pathLogDensity = toQVector(c.pathPreview.logDensity);
+        s->baselineLogDensity = toQVector(c.baselinePreview.logDensity);
+        s->pathLogLength = c.pathPreview.logLength;
+        s->baselineLogLength = c.baselinePreview.logLength;
     }
     s->mapPath = mapLine(c.map.path);
     s->mapBaseline = mapLine(c.map.baseline);

@@ -87,13 +87,8 @@ private:
         if (newPair) baseline_ = (*p.preview)(previewT_, true), previewEvaluations_ += baseline_.evaluations;  // a pair's slerp does not change
         previewSeconds_ += secondsBetween(previewStart, Clock::now());
         s.previewPair = p.pair;
-        s.previewT = previewT_;
-        s.pathFrames = path.frames;
-        s.baselineFrames = baseline_.frames;
-        s.pathLogDensity = path.logDensity;
-        s.baselineLogDensity = baseline_.logDensity;
-        s.pathLogLength = path.logLength;
-        s.baselineLogLength = baseline_.logLength;
+        s.pathPreview = path;
+        s.baselinePreview = baseline_;
         lastPreviewPair_ = p.pair;
         lastPreviewLevel_ = b.level;
         lastPreview_ = Clock::now();

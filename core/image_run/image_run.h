@@ -46,19 +46,17 @@ struct ImageRunResult {
 
 struct ImageRunSnapshot {
     RunStage stage = RunStage::Encode;   // Spacetime while a spacetime pair is solved
+    RunStage spacetimeStage = RunStage::Invert;  // within Spacetime: the pair's own (Invert, Coarse, Fine, Frames)
     int pair = 0, pairs = 1, done = 0, total = 0;
     int level = 0, iteration = 0, maxIterations = 0;  // density solve
     long long evaluations = 0;           // of the solve so far, previews included
     double seconds = 0;
     double fraction = 0;                 // the run's share done, 0 … 1, over every geometry it solves
     double residualMean = 0, residualMax = 0;
-    // A preview of pair previewPair (−1: none in this snapshot): one-step denoised frames at previewT
-    // of the path being solved and of the pair's slerp.
+    // A preview of pair previewPair (−1: none in this snapshot): one-step denoised frames of the path
+    // being solved and of the pair's slerp, at the same local t.
     int previewPair = -1;
-    std::vector<double> previewT;
-    at::Tensor pathFrames, baselineFrames;  // [N, 3, S, S] in [−1, 1]
-    std::vector<double> pathLogDensity, baselineLogDensity;
-    double pathLogLength = 0, baselineLogLength = 0;
+    PathPreview pathPreview, baselinePreview;
     PathMap map;                          // with a density solver snapshot (cadence.map): the pairs so far
     // Geometry both: the finished density result, once, with the first spacetime snapshot.
     std::shared_ptr<const ImageRunResult> densityResult;

@@ -1,23 +1,14 @@
 #include "image_run/image_run_options.h"
 
-#include "common/errors.h"
+#include "common/named_values.h"
 
 namespace geo {
 
-Geometry parseGeometry(const std::string& name) {
-    if (name == "density") return Geometry::Density;
-    if (name == "spacetime") return Geometry::Spacetime;
-    if (name == "both") return Geometry::Both;
-    throw unknownNameError("geometry", name, {"density", "spacetime", "both"});
-}
+namespace {
+constexpr NameTable<Geometry> kGeometries = {{Geometry::Density, "density"}, {Geometry::Spacetime, "spacetime"}, {Geometry::Both, "both"}};
+}  // namespace
 
-std::string geometryName(Geometry geometry) {
-    switch (geometry) {
-    case Geometry::Density: return "density";
-    case Geometry::Spacetime: return "spacetime";
-    case Geometry::Both: return "both";
-    }
-    return "density";
-}
+Geometry parseGeometry(const std::string& name) { return parseNamed("geometry", name, kGeometries); }
+std::string geometryName(Geometry geometry) { return nameOf(geometry, kGeometries); }
 
 }  // namespace geo

@@ -49,6 +49,7 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
             const auto now = Clock::now();
             ImageRunSnapshot s;
             s.stage = RunStage::Spacetime;
+            s.spacetimeStage = p.stage;
             s.pair = k;
             s.pairs = pairs;
             s.done = p.done;
@@ -77,6 +78,7 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
         if (snapshot) {  // the pair's final frames replace its previews at once
             ImageRunSnapshot done;
             done.stage = RunStage::Spacetime;
+            done.spacetimeStage = RunStage::Frames;
             done.pair = k;
             done.pairs = pairs;
             done.done = done.total = 1;

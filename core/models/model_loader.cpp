@@ -1,5 +1,6 @@
 #include "models/model_loader.h"
 
+#include "common/named_values.h"
 #include "common/resources.h"
 #include "nn/state_dict.h"
 #include "sd/sd_model.h"
@@ -15,12 +16,7 @@ ModelKind modelKindAt(const fs::path& path) {
 }
 
 std::string modelKindName(ModelKind kind) {
-    switch (kind) {
-    case ModelKind::Shipped: return "shipped";
-    case ModelKind::DiffusersFolder: return "diffusers folder";
-    case ModelKind::SingleFile: return "single file";
-    }
-    return "unknown";
+    return nameOf(kind, {{ModelKind::Shipped, "shipped"}, {ModelKind::DiffusersFolder, "diffusers folder"}, {ModelKind::SingleFile, "single file"}});
 }
 
 std::shared_ptr<DiffusionModel> loadModel(const fs::path& path, const ComputeOptions& compute, const SdSourceOptions& sd,

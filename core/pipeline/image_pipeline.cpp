@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/errors.h"
+#include "common/named_values.h"
 #include "measures/image_similarity.h"
 #include "nn/image_tensor.h"
 #include "pipeline/image_pipeline_steps.h"
@@ -31,16 +32,12 @@ ImagePipelineOptions defaultPipelineOptions(const DiffusionModel& model) {
     return o;
 }
 
-ExtrapolationSide parseExtrapolationSide(const std::string& name) {
-    if (name == "last") return ExtrapolationSide::Last;
-    if (name == "first") return ExtrapolationSide::First;
-    if (name == "both") return ExtrapolationSide::Both;
-    throw unknownNameError("side to extrapolate past", name, {"last", "first", "both"});
-}
+namespace {
+constexpr NameTable<ExtrapolationSide> kSides = {{ExtrapolationSide::Last, "last"}, {ExtrapolationSide::First, "first"}, {ExtrapolationSide::Both, "both"}};
+}  // namespace
 
-std::string extrapolationSideName(ExtrapolationSide side) {
-    return side == ExtrapolationSide::First ? "first" : side == ExtrapolationSide::Both ? "both" : "last";
-}
+ExtrapolationSide parseExtrapolationSide(const std::string& name) { return parseNamed("side to extrapolate past", name, kSides); }
+std::string extrapolationSideName(ExtrapolationSide side) { return nameOf(side, kSides); }
 
 namespace {
 
