@@ -95,7 +95,8 @@ QStringList filesUnder(const QString& folder) {
     return files;
 }
 
-// The frames of a folder written by the CLI equal the window's, pixel for pixel.
+// The frames of a folder written by the CLI equal the window's, pixel for pixel (a failure here ends
+// the calling test through COMPARE_FRAMES).
 void compareFrames(const QVector<QImage>& window, const QString& folder) {
     QVERIFY(!window.isEmpty());
     for (int i = 0; i < window.size(); ++i) {
@@ -104,6 +105,12 @@ void compareFrames(const QVector<QImage>& window, const QString& folder) {
     }
     QVERIFY(!QFile::exists(folder + QString("/frame_%1.png").arg(window.size(), 3, 10, QChar('0'))));
 }
+
+#define COMPARE_FRAMES(window, folder)              \
+    do {                                            \
+        compareFrames(window, folder);              \
+        if (QTest::currentTestFailed()) return;     \
+    } while (false)
 
 bool waitRun(ImageMode& mode, int timeoutMs = 120000) {
     QSignalSpy done(&mode, &ImageMode::runFinished);
@@ -187,7 +194,7 @@ private Q_SLOTS:
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         const ImageRunResultPtr r = mode_->result();
         QVERIFY(r);
-        compareFrames(r->frames, dir_.filePath("cli"));
+        COMPARE_FRAMES(r->frames, dir_.filePath("cli"));
     }
 
     void cancelIsQuickAndKeepsTheResult() {
@@ -352,8 +359,8 @@ private Q_SLOTS:
                          cliFlags(mode_->settings()));
         QVERIFY(p.waitForFinished(600000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-        compareFrames(r->frames, out);
-        compareFrames(st.means, out + "/spacetime");
+        COMPARE_FRAMES(r->frames, out);
+        COMPARE_FRAMES(st.means, out + "/spacetime");
         ImageExportRequest e;
         e.folder = dir_.filePath("window-both");
         e.gif = e.json = true;
@@ -424,7 +431,7 @@ private Q_SLOTS:
                           cliFlags(mode_->settings()));
         QVERIFY(ip.waitForFinished(300000));
         QVERIFY2(ip.exitCode() == 0, ip.readAllStandardError().constData());
-        compareFrames(r->spacetime->means, dir_.filePath("cli-spacetime"));
+        COMPARE_FRAMES(r->spacetime->means, dir_.filePath("cli-spacetime"));
 
         // Cancel in the middle of a spacetime solve: the worker stops, the last result stays.
         s.spacetimeSteps = 400;
