@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "common/errors.h"
+#include "common/machine.h"
 #include "common/resources.h"
 #include "diffusion/diffusion_model.h"
 #include "diffusion/sampling.h"
@@ -53,6 +54,18 @@ QString errorOf(const std::function<void()>& f) {
 class TestDiffusionModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Which BLAS the networks' matrix products run on: this process links LibTorch, so libblas.so.3
+    // is loaded and named; Debian's alternatives' folders name the implementations.
+    void theBlasInUseIsNamed() {
+        const BlasInfo b = loadedBlas();
+        QVERIFY(b.loaded && !b.name.empty() && std::filesystem::exists(b.path));
+        QVERIFY(machineSummary().find(b.name) != std::string::npos);
+        QCOMPARE(classifyBlas("/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3").name, std::string("OpenBLAS (OpenMP)"));
+        QCOMPARE(classifyBlas("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3").name, std::string("OpenBLAS (pthreads)"));
+        const BlasInfo reference = classifyBlas("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3");
+        QVERIFY(reference.reference && reference.name == "reference BLAS (netlib)");
+        QVERIFY(!classifyBlas("/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3").reference);
+    }
     void predictionsConvertToEpsilon() {
         torch::manual_seed(1);
         const at::Tensor x0 = torch::randn({3, 4, 16, 16}), eps = torch::randn({3, 4, 16, 16});

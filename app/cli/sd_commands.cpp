@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "common/machine.h"
 #include "model_options.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
@@ -78,7 +79,9 @@ int info(const ModelOptions& o) {
                     s.padWithZero ? "0" : "end-of-text");
     }
     const c10::Device device = geo::resolveDevice(o.compute.device);
-    std::printf("  would run on %s in %s\n", device.str().c_str(), geo::scalarTypeName(geo::resolveDtype(o.compute.dtype, device)).c_str());
+    std::printf("  would run on %s in %s; %s\n", device.str().c_str(), geo::scalarTypeName(geo::resolveDtype(o.compute.dtype, device)).c_str(),
+                geo::machineSummary().c_str());
+    geo::warnIfReferenceBlas();
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "image_convert.h"
 
 #include "common/errors.h"
+#include "common/machine.h"
 #include "common/resources.h"
 #include "diffusion/diffusion_model.h"
 #include "diffusion/sampling.h"
@@ -20,7 +21,8 @@ std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, con
             progress("Reading the " + QString::fromStdString(what) + "…", part, parts);
         });
     info = {path, QString::fromStdString(m->describe()), QString::fromStdString(m->device().str()),
-            QString::fromStdString(geo::scalarTypeName(m->dtype())), m->textConditioned(), m->imageSize(), geo::defaultImageRunOptions(*m)};
+            QString::fromStdString(geo::scalarTypeName(m->dtype())), QString::fromStdString(geo::machineSummary()), m->textConditioned(),
+            m->imageSize(), geo::defaultImageRunOptions(*m)};
     return m;
 }
 

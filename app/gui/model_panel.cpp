@@ -105,7 +105,7 @@ ModelPanel::ModelPanel(ModelService* service, QWidget* parent) : QWidget(parent)
     });
     connect(service_, &ModelService::loaded, this, [this](const ModelInfo& info) {
         textBox_->setVisible(info.textConditioned);
-        running_->setText("Running on <b>" + info.device + "</b> in <b>" + info.dtype + "</b>");
+        running_->setText("Running on <b>" + info.device + "</b> in <b>" + info.dtype + "</b><br>" + info.machine.toHtmlEscaped());
         int i = info.path.isEmpty() ? kShipped : source_->findData(info.path);
         if (i < 0) {  // loaded from elsewhere (the last session's model, the command line)
             source_->addItem(QFileInfo(info.path).fileName(), info.path);

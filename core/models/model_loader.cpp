@@ -1,5 +1,6 @@
 #include "models/model_loader.h"
 
+#include "common/machine.h"
 #include "common/named_values.h"
 #include "common/resources.h"
 #include "nn/state_dict.h"
@@ -22,6 +23,7 @@ std::string modelKindName(ModelKind kind) {
 std::shared_ptr<DiffusionModel> loadModel(const fs::path& path, const ComputeOptions& compute, const SdSourceOptions& sd,
                                           const ModelLoadProgress& progress) {
     useAllCoresForTorch();
+    warnIfReferenceBlas();
     const fs::path p = path.empty() ? defaultModelDir() : path;
     if (modelKindAt(p) == ModelKind::Shipped) {
         if (progress) progress("shipped model", 0, 0);
