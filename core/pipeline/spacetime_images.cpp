@@ -180,12 +180,16 @@ SpacetimeImagePath spacetimeBetweenKeyframes(const std::shared_ptr<const Diffusi
     r.lambdaMin = r.points.col(0).minCoeff();
     if (progress) progress({RunStage::Frames, 0, 1});
     {
-        const at::Tensor z = spacetimeRows(r.points);
+        // Decoded in the canonical order, then put in the order asked for: a swapped pair's frames are
+        // the same frames reversed, bit for bit, whatever an optimised BLAS's blocking does with the
+        // order of a batch's rows.
+        const at::Tensor z = spacetimeRows(solved.points);
         const at::Tensor lambda = z.select(1, 0), x = q.latentsOf(z);
         torch::NoGradGuard noGrad;
         const at::Tensor mean = q.mean(x, lambda);  // once, for both kinds of frames
         r.means = model->decode(mean);
         r.noisy = decodeCurvePoints(q, eps, lambda, x, mean, o.ddimSteps, control);
+        if (reversed) r.means = r.means.flip({0}), r.noisy = r.noisy.flip({0});
     }
     if (progress) progress({RunStage::Frames, 1, 1});
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
