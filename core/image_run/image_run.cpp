@@ -2,8 +2,6 @@
 
 #include <ATen/ATen.h>
 #include <algorithm>
-#include <chrono>
-#include <optional>
 
 #include "common/errors.h"
 #include "image_run/spacetime_chain.h"
@@ -14,9 +12,7 @@ namespace geo {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsBetween(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+using Clock = RunClock;
 
 // The density run's own share done, 0 … 1: inversion 10 %, the solves 70 %, the frames 20 %.
 double densityFraction(const PipelineProgress& p) {
@@ -43,7 +39,7 @@ int previewPointsFor(const DiffusionModel& model, const ImageRunOptions& o) {
 class DensityWatcher {
 public:
     DensityWatcher(const DiffusionModel& model, const ImageRunOptions& o, RunShare share, Clock::time_point start, const ImageRunCallback& out)
-        : o_(o), share_(share), start_(start), out_(out), samples_(previewPointsFor(model, o)) {
+        : o_(o), share_(share), start_(start), out_(out), samples_(previewPointsFor(model, o)), previews_(o.cadence, start, Clock::now()) {
         for (int j = 0; j < samples_; ++j) previewT_.push_back(double(j) / (samples_ - 1));
     }
 
@@ -58,10 +54,7 @@ public:
         s.done = p.done;
         s.total = p.total;
         s.seconds = secondsBetween(start_, now);
-        // Stages repeat their counts (the re-timing decodes again, extrapolation shoots after the
-        // solve): the share shown never goes back.
-        fraction_ = std::max(fraction_, share_.start + share_.share * densityFraction(p));
-        s.fraction = fraction_;
+        s.fraction = share_.advance(densityFraction(p));
         if (p.solver) solverSnapshot(p, now, s);
         if (!throttle_.due(s.stage, p.done == p.total, s.previewPair >= 0)) return;
         if (p.solver && o_.cadence.map) s.map = liveMap(pairs_, samples_);
@@ -79,19 +72,17 @@ private:
         s.evaluations = b.evaluations + previewEvaluations_;
         for (double r : b.residual) s.residualMean += r / static_cast<double>(b.residual.size()), s.residualMax = std::max(s.residualMax, r);
         const bool newPair = p.pair != lastPreviewPair_, newLevel = b.level != lastPreviewLevel_;
-        const bool timely = secondsBetween(lastPreview_, now) > o_.cadence.seconds && previewSeconds_ < o_.cadence.share * secondsBetween(start_, now);
-        if (!o_.cadence.previews || !p.preview || !(newPair || newLevel || timely)) return;
+        if (!o_.cadence.previews || !p.preview || !(newPair || newLevel || previews_.timely(now))) return;
         const auto previewStart = Clock::now();
         const PathPreview path = (*p.preview)(previewT_, false);
         previewEvaluations_ += path.evaluations;
         if (newPair) baseline_ = (*p.preview)(previewT_, true), previewEvaluations_ += baseline_.evaluations;  // a pair's slerp does not change
-        previewSeconds_ += secondsBetween(previewStart, Clock::now());
+        previews_.record(previewStart);
         s.previewPair = p.pair;
         s.pathPreview = path;
         s.baselinePreview = baseline_;
         lastPreviewPair_ = p.pair;
         lastPreviewLevel_ = b.level;
-        lastPreview_ = Clock::now();
     }
 
     const ImageRunOptions& o_;
@@ -102,12 +93,10 @@ private:
     std::vector<double> previewT_;
     std::vector<PairControl> pairs_;
     int lastPreviewPair_ = -1, lastPreviewLevel_ = 0;
-    Clock::time_point lastPreview_ = Clock::now();
+    PreviewTimer previews_;
     SnapshotThrottle throttle_{o_.cadence.snapshotSeconds};
     long long previewEvaluations_ = 0;
-    double previewSeconds_ = 0;
     PathPreview baseline_;  // of the pair being solved
-    double fraction_ = 0;
 };
 
 void checkRunOptions(const ImageRunOptions& o, const at::Tensor& images) {
@@ -145,7 +134,7 @@ ImageRunResult runImages(const std::shared_ptr<const DiffusionModel>& model, con
     ImageRunResult r;
     r.keyframeNames = o.keyframeNames;
     if (density) {
-        DensityWatcher watch(*model, o, RunShare{0, spacetime ? 0.5 : 1.0}, start, snapshot);
+        DensityWatcher watch(*model, o, RunShare(0, spacetime ? 0.5 : 1.0), start, snapshot);
         const PipelineCallback progress = [&watch](const PipelineProgress& p) { watch(p); };
         r.density = std::make_shared<ImagePath>(o.extrapolate ? extrapolateImages(model, images, o.density, o.extrapolation, control, progress)
                                                               : interpolateImages(model, images, o.density, control, progress));
@@ -154,7 +143,7 @@ ImageRunResult runImages(const std::shared_ptr<const DiffusionModel>& model, con
     }
     if (spacetime) {
         std::shared_ptr<const ImageRunResult> densityResult = density ? std::make_shared<ImageRunResult>(r) : nullptr;
-        const RunShare share = density ? RunShare{0.5, 0.5} : RunShare{0, 1};
+        const RunShare share = density ? RunShare(0.5, 0.5) : RunShare(0, 1);
         r.spacetime = std::make_shared<SpacetimeRun>(
             solveSpacetimeChain(model, images, spacetimeOptionsOf(o, *model), o.cadence, control, snapshot, share, start, std::move(densityResult)));
     }

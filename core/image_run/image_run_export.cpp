@@ -1,5 +1,7 @@
 #include "image_run/image_run_export.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/errors.h"
 #include "pipeline/spacetime_export.h"
 
@@ -29,9 +31,10 @@ ImagePathExport spacetimeTargets(const ImageRunResult& run, const ImagePathExpor
     return s;
 }
 
-nlohmann::json imageRunJson(const ImageRunResult& run) {
-    if (!run.density && !run.spacetime) throw InputError("the run has no result to write");
-    const nlohmann::json spacetime = run.spacetime ? spacetimePathJson(run.spacetime->path, run.keyframeNames) : nlohmann::json();
+namespace {
+
+// The run's JSON around the spacetime path's own (computed once for both files of "both").
+nlohmann::json runJsonWith(const ImageRunResult& run, const nlohmann::json& spacetime) {
     if (!run.density) return spacetime;
     nlohmann::json j = imagePathJson(*run.density);
     if (run.spacetime) {
@@ -40,6 +43,12 @@ nlohmann::json imageRunJson(const ImageRunResult& run) {
     }
     return j;
 }
+
+nlohmann::json spacetimeJsonOf(const ImageRunResult& run) {
+    return run.spacetime ? spacetimePathJson(run.spacetime->path, run.keyframeNames) : nlohmann::json();
+}
+
+}  // namespace
 
 void checkImageRunTargets(Geometry geometry, const ImagePathExport& e) {
     checkExportTargets(e);
@@ -52,13 +61,11 @@ void checkImageRunTargets(Geometry geometry, const ImagePathExport& e) {
 std::vector<std::string> exportImageRun(const ImageRunResult& run, const ImagePathExport& e) {
     if (!run.density && !run.spacetime) throw InputError("there is no finished path to export");
     checkImageRunTargets(run.density && run.spacetime ? Geometry::Both : run.density ? Geometry::Density : Geometry::Spacetime, e);
-    const nlohmann::json json = imageRunJson(run);
+    const nlohmann::json spacetime = spacetimeJsonOf(run), json = runJsonWith(run, spacetime);
     const ImagePathExport st = spacetimeTargets(run, e);
     writeStaged(e.folder, [&](const fs::path& stage, StagedMoves& moves) {
         if (run.density) stageImagePath(*run.density, e, json, stage, moves);
-        if (run.spacetime)
-            stageSpacetimePath(run.spacetime->path, st, run.density ? spacetimePathJson(run.spacetime->path, run.keyframeNames) : json,
-                               run.density ? stage / "spacetime" : stage, moves);
+        if (run.spacetime) stageSpacetimePath(run.spacetime->path, st, spacetime, run.density ? stage / "spacetime" : stage, moves);
     });
     std::vector<std::string> written;
     const auto list = [&written](const ImagePathExport& x, const char* second) {

@@ -3,9 +3,9 @@
 // (pipeline/image_path_export.h: a full disk or an unwritable target leaves nothing partial):
 // the density path as exportImagePath writes it, and the spacetime geodesic as exportSpacetimePath
 // writes it, in FOLDER/spacetime/ beside the density path or in FOLDER itself when the run solved
-// only the spacetime geometry. With both, the density's JSON carries the spacetime numbers too.
+// only the spacetime geometry. The JSON is the density path's (with "spacetime": the spacetime path's
+// when both were solved), or the spacetime path's alone.
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -20,9 +20,6 @@ ImagePathExport folderExport(const ImageRunResult& run, const std::filesystem::p
                              const AnimationOptions& animation = {});
 // The spacetime geodesic's targets that go with the run's: its folder, its JSON, GIF and MP4.
 ImagePathExport spacetimeTargets(const ImageRunResult& run, const ImagePathExport& e);
-// The run's JSON: the density path's (with "spacetime": the spacetime path's when both were solved),
-// or the spacetime path's alone.
-nlohmann::json imageRunJson(const ImageRunResult& run);
 // Before a run: every target of an export of a run in this geometry can be written; InputError naming
 // the one that cannot.
 void checkImageRunTargets(Geometry geometry, const ImagePathExport& e);

@@ -3,15 +3,12 @@
 #include "pipeline/snapshot_throttle.h"
 
 #include <ATen/ATen.h>
-#include <optional>
 
 namespace geo {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsBetween(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+using Clock = RunClock;
 
 std::vector<double> lambdaOf(const Eigen::MatrixXd& points) {
     std::vector<double> l;
@@ -37,11 +34,9 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
     const int pairs = static_cast<int>(images.size(0)) - 1;
     std::vector<SpacetimeImagePath> solved;
     SpacetimeRun run;
-    auto lastPreview = Clock::now() - std::chrono::hours(1);
+    PreviewTimer previews(cadence, start, start - std::chrono::hours(1));
     SnapshotThrottle throttle(cadence.snapshotSeconds);
-    double previewSeconds = 0;
     int previewedPair = -1;
-    double fraction = share.start;
     SpacetimeKeyframes keyframes;
     for (int k = 0; k < pairs; ++k) {
         const auto report = [&](const SpacetimeImageProgress& p) {
@@ -55,18 +50,15 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
             s.done = p.done;
             s.total = p.total;
             s.seconds = secondsBetween(runStart, now);
-            fraction = std::max(fraction, share.start + share.share * (k + pairFraction(p)) / pairs);  // the fine phase counts its steps anew
-            s.fraction = fraction;
+            s.fraction = share.advance((k + pairFraction(p)) / pairs);
             s.densityResult = first;
             if (p.points) {
                 s.spacetimeLambda = lambdaOf(*p.points);
                 s.spacetimeEnergy = p.energy;
-                const bool timely = secondsBetween(lastPreview, now) > cadence.seconds && previewSeconds < cadence.share * secondsBetween(start, now);
-                if (cadence.previews && p.previewMeans && (previewedPair != k || timely)) {
+                if (cadence.previews && p.previewMeans && (previewedPair != k || previews.timely(now))) {
                     s.spacetimeFrames = (*p.previewMeans)();
                     previewedPair = k;
-                    lastPreview = Clock::now();
-                    previewSeconds += secondsBetween(now, lastPreview);
+                    previews.record(now);
                 }
             }
             if (!throttle.due(p.stage, p.done == p.total, first || s.spacetimeFrames.defined())) return;
@@ -83,8 +75,7 @@ SpacetimeRun solveSpacetimeChain(const std::shared_ptr<const DiffusionModel>& mo
             done.pairs = pairs;
             done.done = done.total = 1;
             done.seconds = secondsBetween(runStart, Clock::now());
-            fraction = std::max(fraction, share.start + share.share * (k + 1.0) / pairs);
-            done.fraction = fraction;
+            done.fraction = share.advance((k + 1.0) / pairs);
             done.spacetimeLambda = lambdaOf(path.points);
             done.spacetimeEnergy = path.energy;
             done.spacetimeFrames = path.means;
