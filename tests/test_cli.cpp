@@ -33,7 +33,7 @@ private Q_SLOTS:
             {"text_encoder", "text", "text_encoder/cases.safetensors", "", {"last_hidden_state", "penultimate_hidden_state_final_layer_normed", "pooler_output"}}};
         for (const Case& c : cases) {
             const QString out = dir.filePath(c.component + c.prefix + ".safetensors");
-            QStringList args{"sd", "run", "--model", f + c.model, "--component", c.component, "--inputs", f + c.inputs, "--out", out, "--device", "cpu"};
+            QStringList args{"sd", "run", "--model", f + c.model, "--component", c.component, "--inputs", f + c.inputs, "--out", out, "--device", "cpu", "--dtype", "float32"};
             if (!c.prefix.isEmpty()) args << "--prefix" << c.prefix;
             const Run r = cli(args);
             QVERIFY2(r.code == 0, r.err.constData());

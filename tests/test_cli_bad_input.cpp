@@ -66,6 +66,8 @@ private Q_SLOTS:
         QTest::newRow("prompt for the shipped model") << QStringList{"sample", "--prompt", "a dog", "--seed", "1", "--out", "/tmp/s.png"} << "takes no text prompt";
         QTest::newRow("sd pickle") << QStringList{"sd", "info", "--model", "/tmp/geodesic-model.ckpt"} << "no such file";
         QTest::newRow("sd unknown component") << QStringList{"sd", "run", "--model", "/tmp", "--component", "clip", "--inputs", "x", "--out", "y"} << "--component";
+        QTest::newRow("sd bench size") << QStringList{"sd", "bench", "--size", "100"} << "--size must be a multiple of 64";
+        QTest::newRow("sd bench runs") << QStringList{"sd", "bench", "--runs", "0"} << "--batch and --runs must be 1 or more";
         QTest::newRow("sd unknown prediction") << QStringList{"sd", "info", "--model", "/tmp", "--prediction", "noise"} << "--prediction";
         QTest::newRow("sd not a model") << QStringList{"sd", "info", "--model", "/tmp"} << "not a model: neither the shipped layout (unet.json)";
         QTest::newRow("invert missing image") << QStringList{"invert", "/nonexistent.png", "--out", "/tmp/z.safetensors"} << "/nonexistent.png";

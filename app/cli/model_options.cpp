@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 void addModelOptions(CLI::App& c, ModelOptions& o) {
     c.add_option("--model", o.model, "the shipped model's folder, a Stable Diffusion 1.x/2.x diffusers folder or .safetensors file (default: the shipped model)");
     c.add_option("--device", o.compute.device, "auto (CUDA when available), cpu, cuda, cuda:N");
-    c.add_option("--dtype", o.compute.dtype, "float32, float16 (CUDA), bfloat16");
+    c.add_option("--dtype", o.compute.dtype, "auto (per network: bfloat16 for Stable Diffusion on CPUs with bfloat16 units, float16 on CUDA, float32 otherwise), float32, float16 (CUDA), bfloat16");
     c.add_option("--config", o.sd.configDir, "for a single-file checkpoint: a diffusers folder whose unet/, vae/, text_encoder/ config.json describe it (default: from its shapes)");
     c.add_option("--prediction", o.sd.prediction, "what the UNet predicts, overriding the scheduler config: epsilon, v_prediction, sample")
         ->check(CLI::IsMember({"epsilon", "v_prediction", "sample"}));

@@ -2,16 +2,20 @@
 
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <set>
 
 #include "common/errors.h"
+#include "common/atomic_file.h"
 #include "common/machine.h"
 #include "model_options.h"
 #include "nn/state_dict.h"
 #include "safetensors/safetensors.h"
+#include "sd/sd_bench.h"
 #include "sd/sd_networks.h"
 
 namespace cli {
@@ -79,8 +83,9 @@ int info(const ModelOptions& o) {
                     s.padWithZero ? "0" : "end-of-text");
     }
     const c10::Device device = geo::resolveDevice(o.compute.device);
-    std::printf("  would run on %s in %s; %s\n", device.str().c_str(), geo::scalarTypeName(geo::resolveDtype(o.compute.dtype, device)).c_str(),
-                geo::machineSummary().c_str());
+    const geo::SdDtypes dtypes = geo::sdDtypes(o.compute.dtype, device);
+    std::printf("  would run on %s: UNet and VAE in %s, text encoder in %s; %s\n", device.str().c_str(), geo::scalarTypeName(dtypes.unet).c_str(),
+                geo::scalarTypeName(dtypes.text).c_str(), geo::machineSummary().c_str());
     geo::warnIfReferenceBlas();
     return 0;
 }
@@ -90,17 +95,16 @@ struct RunOptions {
     std::string component, inputs, out, prefix;
 };
 
-at::Tensor input(const geo::SafetensorsFile& f, const std::string& name, const geo::SdNetworks& n, bool floating = true) {
+at::Tensor input(const geo::SafetensorsFile& f, const std::string& name, const geo::SdNetworks& n, c10::ScalarType dtype) {
     if (!f.find(name)) throw geo::InputError(f.path().string() + ": no tensor \"" + name + "\" (--inputs must hold it)");
-    const at::Tensor t = geo::readTensor(f, name);
-    return floating ? t.to(n.device, n.dtype) : t.to(n.device, torch::kLong);
+    return geo::readTensor(f, name).to(n.device, dtype);
 }
 
 int runComponent(const RunOptions& o) {
     geo::useAllCoresForTorch();
     const geo::SdSource source = geo::SdSource::open(modelPath(o.model.model), o.model.sd);
     const c10::Device device = geo::resolveDevice(o.model.compute.device);
-    const c10::ScalarType dtype = geo::resolveDtype(o.model.compute.dtype, device);
+    const geo::SdDtypes dtypes = geo::sdDtypes(o.model.compute.dtype, device);
     const geo::SafetensorsFile inputs(o.inputs);
     geo::SdSource only = source;  // just the component asked for
     const bool unet = o.component == "unet", vae = o.component.rfind("vae", 0) == 0, text = o.component == "text";
@@ -109,20 +113,21 @@ int runComponent(const RunOptions& o) {
     if (!unet) only.unet.reset();
     if (!vae) only.vae.reset();
     if (!text) only.text.reset();
-    const auto n = geo::SdNetworks::load(only, device, dtype);
+    const auto n = geo::SdNetworks::load(only, device, dtypes);
+    const c10::ScalarType dtype = unet ? dtypes.unet : vae ? dtypes.vae : dtypes.text;
     torch::NoGradGuard noGrad;
     const std::string& p = o.prefix;
     std::vector<std::pair<std::string, at::Tensor>> out;
     if (unet) {
-        out.emplace_back(p + "eps", n->unet->forward(input(inputs, p + "latents", *n), input(inputs, p + "timesteps", *n, false),
-                                                     input(inputs, p + "encoder_hidden_states", *n)));
+        out.emplace_back(p + "eps", n->unet->forward(input(inputs, p + "latents", *n, dtypes.unet), input(inputs, p + "timesteps", *n, torch::kLong),
+                                                     input(inputs, p + "encoder_hidden_states", *n, dtypes.unet)));
     } else if (o.component == "vae-encode") {
-        const geo::sd::LatentMoments m = n->vae->encode(input(inputs, p + "image", *n));
+        const geo::sd::LatentMoments m = n->vae->encode(input(inputs, p + "image", *n, dtypes.vae));
         out = {{p + "posterior_mean", m.mean}, {p + "posterior_logvar", m.logvar}};
     } else if (o.component == "vae-decode") {
-        out.emplace_back(p + "decoded", n->vae->decode(input(inputs, p + "decoder_latents", *n)));
+        out.emplace_back(p + "decoded", n->vae->decode(input(inputs, p + "decoder_latents", *n, dtypes.vae)));
     } else {
-        const geo::sd::TextEncoding e = n->text->forward(input(inputs, p + "input_ids", *n, false));
+        const geo::sd::TextEncoding e = n->text->forward(input(inputs, p + "input_ids", *n, torch::kLong));
         out = {{p + "last_hidden_state", e.lastHidden}, {p + "penultimate_hidden_state_final_layer_normed", e.penultimateNormed}, {p + "pooler_output", e.pooled}};
     }
     for (const auto& [name, t] : out)
@@ -134,6 +139,34 @@ int runComponent(const RunOptions& o) {
         std::printf("%s %s\n", name.c_str(), shape.c_str());
     }
     std::printf("%s: %zu tensor(s), float32, from %s on %s in %s\n", o.out.c_str(), out.size(), o.component.c_str(), device.str().c_str(), geo::scalarTypeName(dtype).c_str());
+    return 0;
+}
+
+struct BenchOptions {
+    geo::SdBenchOptions bench;
+    std::string json;
+};
+
+void printTiming(const char* what, const geo::NetworkTiming& t, int batch) {
+    std::printf("%s: %.3f s per evaluation of %d row(s) (median of %zu), %.3f s per row, %.0f GFLOP per evaluation, %.0f GFLOP/s\n", what, t.medianSeconds, batch,
+                t.seconds.size(), t.medianSeconds / batch, t.flops / 1e9, t.gflopsPerSecond());
+}
+
+int bench(const BenchOptions& o) {
+    const bool terminal = isatty(fileno(stderr));
+    const geo::SdBenchResult r = geo::benchStableDiffusion(o.bench, [&](const std::string& line) {
+        std::fprintf(stderr, terminal ? "\r%-60s" : "%s\n", line.c_str());
+        std::fflush(stderr);
+    });
+    if (terminal) std::fprintf(stderr, "\n");
+    std::printf("%s at %d×%d, batch %d, random weights, on %s in %s, %d threads; %s\n", o.bench.config == "sd21" ? "SD 2.1" : "SD 1.5", o.bench.size,
+                o.bench.size, o.bench.batch, r.device.c_str(), r.dtype.c_str(), r.threads, r.cpu.c_str());
+    printTiming("UNet", r.unet, o.bench.batch);
+    if (o.bench.decoder) printTiming("VAE decoder", r.decoder, o.bench.batch);
+    if (!o.json.empty()) {
+        geo::writeFileAtomically(o.json, geo::sdBenchJson(r));
+        std::printf("wrote %s\n", o.json.c_str());
+    }
     return 0;
 }
 
@@ -163,6 +196,18 @@ void addSdCommands(CLI::App& app, std::function<int()>& run) {
     rc->add_option("--out", r->out, "safetensors file for the outputs")->required();
     rc->add_option("--prefix", r->prefix, "put before every tensor name read and written (e.g. case0.)");
     rc->callback([&run, r] { run = [r] { return runComponent(*r); }; });
+
+    auto b = std::make_shared<BenchOptions>();
+    auto* bc = sd->add_subcommand("bench", "seconds per evaluation of the published UNet and VAE decoder on this machine (seeded random weights; nothing is read or fetched)");
+    bc->add_option("--config", b->bench.config, "sd15 or sd21")->check(CLI::IsMember({"sd15", "sd21"}))->capture_default_str();
+    bc->add_option("--size", b->bench.size, "image side in pixels (latents are a eighth of it)")->capture_default_str();
+    bc->add_option("--batch", b->bench.batch, "latents per evaluation")->capture_default_str();
+    bc->add_option("--dtype", b->bench.dtype, "auto, float32, bfloat16, float16 (CUDA)")->check(CLI::IsMember({"auto", "float32", "bfloat16", "float16"}))->capture_default_str();
+    bc->add_option("--device", b->bench.device, "auto, cpu, cuda, cuda:N")->capture_default_str();
+    bc->add_option("--runs", b->bench.runs, "timed calls per network, after one warm-up")->capture_default_str();
+    bc->add_flag("!--no-decoder", b->bench.decoder, "time the UNet alone");
+    bc->add_option("--json", b->json, "also write the figures as JSON to this file");
+    bc->callback([&run, b] { run = [b] { return bench(*b); }; });
 }
 
 }  // namespace cli

@@ -146,7 +146,7 @@ void ImageMode::showEvent(QShowEvent* e) {
     if (!service_->hasModel() && !service_->isLoading()) {
         setStatus("Loading the model…");
         service_->load(QSettings().value("model/path").toString(), QSettings().value("model/device", "auto").toString(),
-                       QSettings().value("model/dtype", "float32").toString());
+                       QSettings().value("model/dtype", "auto").toString());
     }
 }
 

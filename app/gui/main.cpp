@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     QCommandLineOption shot("screenshot", "Save the window as PNG once everything asked for is drawn, then quit.", "file");
     QCommandLineOption model("model", "Load this model: \"shipped\", a Stable Diffusion folder or .safetensors file.", "path");
     QCommandLineOption device("device", "Run the model on auto, cpu or cuda.", "name", "auto");
-    QCommandLineOption dtype("dtype", "Run the model in float32, bfloat16 or float16 (CUDA).", "name", "float32");
+    QCommandLineOption dtype("dtype", "Run the model in auto (per network: bfloat16 for Stable Diffusion on CPUs with bfloat16 units, float16 on CUDA, float32 otherwise), float32, bfloat16 or float16 (CUDA).", "name", "auto");
     QCommandLineOption prompt("prompt", "Prompt of a text-conditioned model (the model panel's sample).", "text");
     QCommandLineOption sample("sample", "Draw one sample in the model panel once the model is loaded.");
     QCommandLineOption images("images", "Open the image mode with the images given as arguments (two or more) as keyframes.");

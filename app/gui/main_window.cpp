@@ -54,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), service_(std::mak
         QSettings s;  // the next session starts on this model
         s.setValue("model/path", info.path);
         s.setValue("model/device", info.device.startsWith("cuda") ? "cuda" : "cpu");
-        s.setValue("model/dtype", info.dtype);
+        s.setValue("model/dtype", info.requestedDtype);
     });
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::modeChanged);
     modeChanged();

@@ -21,7 +21,7 @@ std::shared_ptr<geo::DiffusionModel> loadDiffusionModel(const QString& path, con
             progress("Reading the " + QString::fromStdString(what) + "…", part, parts);
         });
     info = {path, QString::fromStdString(m->describe()), QString::fromStdString(m->device().str()),
-            QString::fromStdString(geo::scalarTypeName(m->dtype())), QString::fromStdString(geo::machineSummary()), m->textConditioned(),
+            QString::fromStdString(geo::scalarTypeName(m->dtype())), dtype, QString::fromStdString(geo::machineSummary()), m->textConditioned(),
             m->imageSize(), geo::defaultImageRunOptions(*m)};
     return m;
 }

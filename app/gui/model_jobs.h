@@ -18,6 +18,7 @@ struct ModelInfo {
     QString path;         // empty: the shipped model
     QString description;  // DiffusionModel::describe()
     QString device, dtype;
+    QString requestedDtype;  // what was asked for ("auto" resolves per network)
     QString machine;      // which BLAS the matrix products run on, the CPU's bfloat16 units (common/machine.h)
     bool textConditioned = false;
     int imageSize = 0;

@@ -25,7 +25,7 @@ ModelPanel::ModelPanel(ModelService* service, QWidget* parent) : QWidget(parent)
     device_ = new QComboBox();
     device_->addItems({"auto", "cpu", "cuda"});
     dtype_ = new QComboBox();
-    dtype_->addItems({"float32", "bfloat16", "float16"});
+    dtype_->addItems({"auto", "float32", "bfloat16", "float16"});
     dtype_->setToolTip("float16 needs a CUDA device");
     loadButton_ = new QPushButton("Load");
     status_ = new QLabel("No model loaded");

@@ -24,7 +24,7 @@ public:
     ~ModelPanel() override;
 
     // path empty: the shipped model.
-    void loadModel(const QString& path, const QString& device = "auto", const QString& dtype = "float32");
+    void loadModel(const QString& path, const QString& device = "auto", const QString& dtype = "auto");
     bool sample();  // false while a load or a sample runs
     void setPrompt(const QString& prompt, const QString& negative = {});
 

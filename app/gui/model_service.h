@@ -45,7 +45,7 @@ public:
     ~ModelService() override;  // cancels every job and waits for the threads
 
     // path empty: the shipped model. A failed load keeps the model it would have replaced.
-    void load(const QString& path, const QString& device = "auto", const QString& dtype = "float32");
+    void load(const QString& path, const QString& device = "auto", const QString& dtype = "auto");
     // Replaces the slot's waiting job and cancels its running one; returns the new job's id.
     quint64 submit(Slot slot, Job job);
     bool cancel(Slot slot);        // true when a job was running or waiting

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/machine.h"
 #include "diffusion/memory_batches.h"
 #include "io/json_file.h"
 #include "nn/autoencoder_file.h"
@@ -75,14 +76,19 @@ c10::Device resolveDevice(const std::string& name) {
     return device;
 }
 
-c10::ScalarType resolveDtype(const std::string& name, c10::Device device) {
+c10::ScalarType resolveDtype(const std::string& name, c10::Device device, const AutoDtype& automatic) {
+    if (name == "auto") {
+        if (device.is_cuda()) return automatic.cuda;
+        const CpuFeatures cpu = cpuFeatures();
+        return cpu.avx512bf16 || cpu.amx ? automatic.bf16Cpu : automatic.otherCpu;
+    }
     if (name == "float32" || name == "f32") return c10::kFloat;
     if (name == "bfloat16" || name == "bf16") return c10::kBFloat16;
     if (name == "float16" || name == "f16") {
         if (device.is_cpu()) throw InputError("float16 needs a CUDA device; on the CPU use float32 or bfloat16");
         return c10::kHalf;
     }
-    throw InputError("unknown dtype \"" + name + "\" (expected float32, float16 or bfloat16)");
+    throw InputError("unknown dtype \"" + name + "\" (expected auto, float32, float16 or bfloat16)");
 }
 
 namespace {

@@ -28,12 +28,19 @@ std::string predictionName(Prediction p);
 at::Tensor epsilonFromPrediction(Prediction p, const at::Tensor& output, const at::Tensor& xt, double alphaBar);
 
 struct ComputeOptions {
-    std::string device = "auto";    // "auto" (CUDA when available), "cpu", "cuda", "cuda:1", …
-    std::string dtype = "float32";  // "float32", "float16", "bfloat16"
-    int maxBatch = 64;              // larger batches are evaluated in chunks of this size (halved on out of memory)
+    std::string device = "auto";  // "auto" (CUDA when available), "cpu", "cuda", "cuda:1", …
+    std::string dtype = "auto";   // "auto" (per network, see AutoDtype), "float32", "float16", "bfloat16"
+    int maxBatch = 64;            // larger batches are evaluated in chunks of this size (halved on out of memory)
 };
 c10::Device resolveDevice(const std::string& name);  // InputError for unknown names or CUDA without a GPU
-c10::ScalarType resolveDtype(const std::string& name, c10::Device device);
+
+// What "auto" means for one network: the dtype on a CPU with bfloat16 units (AVX-512 BF16 or AMX),
+// on any other CPU, and on CUDA. Each network family states its own, from measurements
+// (docs/benchmarks.md): half width where it is faster and its accuracy is stated.
+struct AutoDtype {
+    c10::ScalarType bf16Cpu = c10::kFloat, otherCpu = c10::kFloat, cuda = c10::kFloat;
+};
+c10::ScalarType resolveDtype(const std::string& name, c10::Device device, const AutoDtype& automatic = {});
 std::string scalarTypeName(c10::ScalarType t);  // "float32", "float16", "bfloat16", …
 
 // What a text-conditioned model is asked for: classifier-free guidance

@@ -26,11 +26,11 @@ public:
     at::Tensor predictWith(const at::Tensor& xt, const at::Tensor& steps, const at::Tensor& context) const override {
         return nets_->unet->forward(xt, steps, context);
     }
-    at::Tensor embedText(const std::string& prompt) const override { return encodePrompt(*nets_, tokenizer_, prompt); }
-    at::Tensor encode(const at::Tensor& images) const override { return nets_->vae->encode(images).mean; }
-    at::Tensor decode(const at::Tensor& latents) const override { return nets_->vae->decode(latents); }
+    at::Tensor embedText(const std::string& prompt) const override { return encodePrompt(*nets_, tokenizer_, prompt).to(dtype()); }
+    at::Tensor encode(const at::Tensor& images) const override { return nets_->vae->encode(images.to(nets_->dtypes.vae)).mean; }
+    at::Tensor decode(const at::Tensor& latents) const override { return nets_->vae->decode(latents.to(nets_->dtypes.vae)); }
     c10::Device device() const override { return nets_->device; }
-    c10::ScalarType dtype() const override { return nets_->dtype; }
+    c10::ScalarType dtype() const override { return nets_->dtypes.unet; }
     bool textConditioned() const override { return true; }
     void setConditioning(const TextConditioning& c) override {
         torch::NoGradGuard noGrad;
@@ -62,7 +62,7 @@ at::Tensor encodePrompt(SdNetworks& n, const ClipTokenizer& tokenizer, const std
 std::shared_ptr<DiffusionModel> loadStableDiffusion(const std::filesystem::path& path, const ComputeOptions& compute, const SdSourceOptions& options,
                                                     const std::function<void(const std::string&)>& progress) {
     const c10::Device device = resolveDevice(compute.device);
-    const c10::ScalarType dtype = resolveDtype(compute.dtype, device);
+    const SdDtypes dtypes = sdDtypes(compute.dtype, device);
     if (compute.maxBatch < 1) throw InputError("the largest batch must be 1 or more");
     const SdSource source = SdSource::open(path, options);
     for (const auto& [has, what] : {std::pair{source.unet.has_value(), "UNet"}, {source.vae.has_value(), "VAE"}, {source.text.has_value(), "text encoder"}})
@@ -79,7 +79,7 @@ std::shared_ptr<DiffusionModel> loadStableDiffusion(const std::filesystem::path&
         throw InputError(path.string() + ": the VAE makes " + std::to_string(source.vae->config.latentChannels) + " latent channels, the UNet takes " +
                          std::to_string(source.unet->config.inChannels));
     ClipTokenizer tokenizer = tokenizerFor(source);
-    auto nets = SdNetworks::load(source, device, dtype, progress);
+    auto nets = SdNetworks::load(source, device, dtypes, progress);
     return std::make_shared<DiffusionModel>(std::make_unique<SdLatentNetworks>(std::move(nets), std::move(tokenizer)), std::move(d), compute.maxBatch);
 }
 

@@ -4,7 +4,9 @@
 
 #include <set>
 
+#include "diffusion/diffusion_model.h"
 #include "nn/state_dict.h"
+#include "sd/sd_blocks.h"
 #include "sd/ldm_keys.h"
 
 namespace geo {
@@ -63,7 +65,13 @@ WeightMap textWeightMap(torch::nn::Module& module, const SdPart<ClipTextConfig>&
     return {};
 }
 
-std::shared_ptr<SdNetworks> SdNetworks::load(const SdSource& source, c10::Device device, c10::ScalarType dtype,
+SdDtypes sdDtypes(const std::string& name, c10::Device device) {
+    const AutoDtype denoising{c10::kBFloat16, c10::kFloat, c10::kHalf}, text{c10::kFloat, c10::kFloat, c10::kHalf};
+    const c10::ScalarType networks = resolveDtype(name, device, denoising);
+    return {networks, networks, resolveDtype(name, device, text)};
+}
+
+std::shared_ptr<SdNetworks> SdNetworks::load(const SdSource& source, c10::Device device, const SdDtypes& dtypes,
                                              const std::function<void(const std::string&)>& progress) {
     auto say = [&](const std::string& s) {
         if (progress) progress(s);
@@ -71,9 +79,9 @@ std::shared_ptr<SdNetworks> SdNetworks::load(const SdSource& source, c10::Device
     auto n = std::make_shared<SdNetworks>();
     n->source = source;
     n->device = device;
-    n->dtype = dtype;
+    n->dtypes = dtypes;
     torch::NoGradGuard noGrad;
-    auto finish = [&](torch::nn::Module& m) {
+    auto finish = [&](torch::nn::Module& m, c10::ScalarType dtype) {
         m.eval();
         m.to(device, dtype);
     };
@@ -81,19 +89,21 @@ std::shared_ptr<SdNetworks> SdNetworks::load(const SdSource& source, c10::Device
         say("text encoder");
         n->text = sd::ClipText(source.text->config);
         loadWeights(*n->text, textWeightMap(*n->text, *source.text));
-        finish(*n->text);
+        finish(*n->text, dtypes.text);
     }
     if (source.vae) {
         say("autoencoder");
         n->vae = sd::Vae(source.vae->config);
         loadWeights(*n->vae, vaeWeightMap(*n->vae, *source.vae));
-        finish(*n->vae);
+        finish(*n->vae, dtypes.vae);
+        sd::prepareForInference(*n->vae);
     }
     if (source.unet) {
         say("UNet");
         n->unet = sd::Unet(source.unet->config);
         loadWeights(*n->unet, unetWeightMap(*n->unet, *source.unet));
-        finish(*n->unet);
+        finish(*n->unet, dtypes.unet);
+        sd::prepareForInference(*n->unet);
     }
     return n;
 }

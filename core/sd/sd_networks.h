@@ -17,16 +17,25 @@ namespace geo {
 
 struct WeightMap;
 
+// The dtype of each network. The UNet's is the one inputs arrive in; the others cast at their door.
+struct SdDtypes {
+    c10::ScalarType unet = c10::kFloat, vae = c10::kFloat, text = c10::kFloat;
+};
+// A --dtype name for Stable Diffusion: "auto" runs the UNet and the VAE in bfloat16 on CPUs with
+// bfloat16 units and in float16 on CUDA, and the text encoder (evaluated once per prompt) in float32 on
+// the CPU; a named dtype is used by all three.
+SdDtypes sdDtypes(const std::string& name, c10::Device device);
+
 struct SdNetworks {
     SdSource source;
     sd::Unet unet{nullptr};     // each null when the source lacks it
     sd::Vae vae{nullptr};
     sd::ClipText text{nullptr};
     c10::Device device{c10::kCPU};
-    c10::ScalarType dtype = c10::kFloat;
+    SdDtypes dtypes;
 
-    // `progress(what)` before each component.
-    static std::shared_ptr<SdNetworks> load(const SdSource& source, c10::Device device, c10::ScalarType dtype,
+    // `progress(what)` before each component. The UNet's and the VAE's norms keep float32 weights.
+    static std::shared_ptr<SdNetworks> load(const SdSource& source, c10::Device device, const SdDtypes& dtypes,
                                             const std::function<void(const std::string&)>& progress = {});
     int64_t parameterCount() const;
 };

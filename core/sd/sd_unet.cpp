@@ -107,11 +107,11 @@ torch::Tensor UnetImpl::forward(const torch::Tensor& latents, const torch::Tenso
     const torch::Tensor steps = timesteps.expand({batch});  // one timestep or one per row
     const torch::Tensor features = timestepFeatures(steps, config_.blockOutChannels[0], config_.flipSinToCos, config_.freqShift);
     show("time_proj", features);
-    const torch::Tensor temb = time2_(torch::silu(time1_(features.to(latents.scalar_type()))));
+    const torch::Tensor temb = linear(time2_, torch::silu(linear(time1_, features.to(latents.scalar_type()))));
     show("time_embedding", temb);
     const torch::Tensor ctx = context.to(latents.scalar_type());
 
-    torch::Tensor h = convIn_(latents);
+    torch::Tensor h = conv(convIn_, latents);
     show("conv_in", h);
     std::vector<torch::Tensor> skips{h};
     for (size_t i = 0; i < down_->size(); ++i) {
@@ -141,9 +141,9 @@ torch::Tensor UnetImpl::forward(const torch::Tensor& latents, const torch::Tenso
         if (block.upsample) h = block.upsample->forward(h, {skips.back().size(2), skips.back().size(3)});
         show(("up_blocks." + std::to_string(i)).c_str(), h);
     }
-    h = normOut_(h);
+    h = normed(normOut_, h);
     show("conv_norm_out", h);
-    h = convOut_(torch::silu(h));
+    h = conv(convOut_, torch::silu(h)).contiguous();
     show("conv_out", h);
     return h;
 }

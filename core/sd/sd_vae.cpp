@@ -97,7 +97,7 @@ LatentMoments VaeImpl::encode(const torch::Tensor& images, const StageProbe& pro
         if (probe) probe(name, t);
     };
     auto& e = *std::static_pointer_cast<CoderImpl>(encoder_);
-    torch::Tensor h = e.convIn(images);
+    torch::Tensor h = conv(e.convIn, images);
     show("encoder.conv_in", h);
     for (size_t i = 0; i < e.blocks->size(); ++i) {
         auto& block = *e.blocks[i]->as<CoderBlockImpl>();
@@ -107,9 +107,9 @@ LatentMoments VaeImpl::encode(const torch::Tensor& images, const StageProbe& pro
     }
     h = e.mid->forward(h);
     show("encoder.mid_block", h);
-    h = e.convOut(torch::silu(e.normOut(h)));
+    h = conv(e.convOut, torch::silu(normed(e.normOut, h)));
     show("encoder.conv_out", h);
-    h = quantConv_(h);
+    h = conv(quantConv_, h).contiguous();
     show("quant_conv", h);
     const auto parts = h.chunk(2, 1);
     return {parts[0], parts[1].clamp(-30.0, 20.0)};
@@ -120,9 +120,9 @@ torch::Tensor VaeImpl::decode(const torch::Tensor& latents, const StageProbe& pr
         if (probe) probe(name, t);
     };
     auto& d = *std::static_pointer_cast<CoderImpl>(decoder_);
-    torch::Tensor h = postQuantConv_(latents);
+    torch::Tensor h = conv(postQuantConv_, latents);
     show("post_quant_conv", h);
-    h = d.convIn(h);
+    h = conv(d.convIn, h);
     show("decoder.conv_in", h);
     h = d.mid->forward(h);
     show("decoder.mid_block", h);
@@ -132,7 +132,7 @@ torch::Tensor VaeImpl::decode(const torch::Tensor& latents, const StageProbe& pr
         if (block.upsample) h = block.upsample(h);
         show("decoder.up_blocks." + std::to_string(i), h);
     }
-    return d.convOut(torch::silu(d.normOut(h)));
+    return conv(d.convOut, torch::silu(normed(d.normOut, h))).contiguous();
 }
 
 }  // namespace geo::sd

@@ -1,0 +1,41 @@
+#pragma once
+// What Stable Diffusion costs on this machine, measured the way `geodesic-cli sd bench` reports it: the
+// published UNet and VAE decoder with seeded random weights (nothing is read or fetched), timed call by
+// call, with the floating-point operations of one call counted as the layers run.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace geo {
+
+struct SdBenchOptions {
+    std::string config = "sd15";  // "sd15" or "sd21"
+    int size = 512;               // image side; latents are size / 8
+    int batch = 1;
+    std::string dtype = "auto", device = "auto";
+    int runs = 3;                 // timed calls per network, after one untimed warm-up
+    bool decoder = true;          // also time the VAE decoder
+};
+
+struct NetworkTiming {
+    std::vector<double> seconds;  // per timed call
+    double medianSeconds = 0;     // per call of `batch` rows
+    double flops = 0;             // per call
+    double gflopsPerSecond() const { return medianSeconds > 0 ? flops / medianSeconds / 1e9 : 0; }
+};
+
+struct SdBenchResult {
+    SdBenchOptions options;
+    std::string dtype, device, blas, cpu;
+    int threads = 1;
+    NetworkTiming unet, decoder;
+};
+
+// `progress(line)` after each call. InputError for an unknown config, a size that is not a multiple of
+// 8 (64 for the UNet's three downsamplings), a batch or run count below 1.
+SdBenchResult benchStableDiffusion(const SdBenchOptions& options, const std::function<void(const std::string&)>& progress = {});
+
+// The JSON `sd bench --json` writes (keys seconds_per_evaluation, flops_per_evaluation, …).
+std::string sdBenchJson(const SdBenchResult& result);
+
+}  // namespace geo
