@@ -19,7 +19,7 @@
 #include "nn/state_dict.h"
 #include "pipeline/image_pipeline.h"
 #include "scenes/scene.h"
-#include "sd/sd_unet.h"
+#include "sd/sd_bench.h"
 
 using namespace geo;
 using Clock = std::chrono::steady_clock;
@@ -69,33 +69,27 @@ void benchShipped(int runs) {
     }
 }
 
+// Through the same measurement as `geodesic-cli sd bench` (float32, as this benchmark always ran).
 void benchSdUnet(int runs) {
-    torch::NoGradGuard noGrad;
-    sd::Unet unet(SdUnetConfig{});  // SD 1.5's published configuration, random weights
-    unet->eval();
-    long long params = 0;
-    for (const auto& p : unet->parameters()) params += p.numel();
-    std::printf("SD 1.5 UNet, random weights: %.0f M parameters, float32, %d threads\n", params / 1e6, at::get_num_threads());
-    std::fflush(stdout);
     for (int batch : {1, 2}) {
-        const at::Tensor x = torch::randn({batch, 4, 64, 64}), t = torch::full({batch}, 581, torch::kLong), c = torch::randn({batch, 77, 768});
-        std::vector<double> s;
-        for (int i = 0; i <= runs; ++i) {  // the first call warms up and is not counted
-            const auto start = Clock::now();
-            unet->forward(x, t, c);
-            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-            std::printf("  batch %d, call %d: %.2f s%s\n", batch, i, seconds, i == 0 ? " (warm-up)" : "");
+        SdBenchOptions o;
+        o.batch = batch;
+        o.runs = runs;
+        o.dtype = "float32";
+        o.decoder = false;
+        const SdBenchResult r = benchStableDiffusion(o, [](const std::string& line) {
+            std::printf("  %s\n", line.c_str());
             std::fflush(stdout);
-            if (i > 0) s.push_back(seconds);
-        }
-        const double per = median(s) / batch;
-        std::printf("batch %d: %.2f s per call, %.2f s per latent\n", batch, median(s), per);
+        });
+        const double per = r.unet.medianSeconds / batch;
+        std::printf("SD 1.5 UNet, random weights, %s, %d threads, batch %d: %.2f s per call, %.2f s per latent\n", r.dtype.c_str(), r.threads, batch,
+                    r.unet.medianSeconds, per);
         if (batch == 2) {
             // §4.7: 5 200 solver rows, 60 inversion rows, 17 + 17 frames × 30 decode steps.
             const double rows = 5200 + 60 + 34 * 30;
             std::printf("a published solve between two 512x512 images (%.0f UNet rows): %.1f hours on this CPU\n", rows, rows * per / 3600);
-            std::fflush(stdout);
         }
+        std::fflush(stdout);
     }
 }
 

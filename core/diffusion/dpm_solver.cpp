@@ -9,10 +9,17 @@
 
 namespace geo {
 
+namespace {
+
+// λ = log(√ᾱ / σ), half the schedule's log-SNR: the solver's time variable.
+double lambdaAt(const DiscreteSchedule& schedule, int t) { return 0.5 * schedule.logSnr(t); }
+
+}  // namespace
+
 std::vector<int> dpmSolverTimesteps(const DiscreteSchedule& schedule, int tStar, int steps) {
     if (steps < 1) throw InputError("the sampler needs at least one step");
     if (tStar < 1) throw InputError("sampling starts above timestep 0, not at " + std::to_string(tStar));
-    auto lambda = [&](int t) { return 0.5 * std::log(schedule.alphaBar(t) / (1 - schedule.alphaBar(t))); };
+    auto lambda = [&](int t) { return lambdaAt(schedule, t); };
     const double from = lambda(tStar), to = lambda(0);
     std::vector<int> ts;
     int t = tStar;
@@ -29,7 +36,7 @@ at::Tensor dpmSolverSample(const EpsilonModel& model, const DiscreteSchedule& sc
     const std::vector<int> ts = dpmSolverTimesteps(schedule, tStar, steps);
     auto alpha = [&](int t) { return std::sqrt(schedule.alphaBar(t)); };
     auto sigma = [&](int t) { return std::sqrt(1 - schedule.alphaBar(t)); };
-    auto lambda = [&](int t) { return std::log(alpha(t) / sigma(t)); };
+    auto lambda = [&](int t) { return lambdaAt(schedule, t); };
     at::Tensor x = zT, previousX0;
     double previousH = 0;
     for (size_t i = 0; i < ts.size(); ++i) {

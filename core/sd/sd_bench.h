@@ -32,7 +32,7 @@ struct SdBenchResult {
 };
 
 // `progress(line)` after each call. InputError for an unknown config, a size that is not a multiple of
-// 8 (64 for the UNet's three downsamplings), a batch or run count below 1.
+// 64 (the VAE's ÷8, then the UNet's three halvings), a batch or run count below 1.
 SdBenchResult benchStableDiffusion(const SdBenchOptions& options, const std::function<void(const std::string&)>& progress = {});
 
 // The JSON `sd bench --json` writes (keys seconds_per_evaluation, flops_per_evaluation, …).
