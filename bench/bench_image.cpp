@@ -61,7 +61,7 @@ void benchShipped(int runs) {
         }
         std::printf("%-40s end to end %.2f s (min %.2f, max %.2f), first snapshot %.3f s, %d iterations, UNet evaluations %lld (solver per level:",
                     c.name, median(total), *std::min_element(total.begin(), total.end()), *std::max_element(total.begin(), total.end()), median(first),
-                    r.iterations, r.unetEvaluations);
+                    r.iterations, r.evaluations.total());
         for (long long e : r.evaluationsPerLevel) std::printf(" %lld", e);
         std::printf("), length ratio to slerp %.4f, residual %.3f (slerp %.3f)\n", std::exp(r.path.logLength - r.baseline.logLength), r.path.residualMean,
                     r.baseline.residualMean);

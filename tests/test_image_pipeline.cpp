@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <opencv2/videoio.hpp>
 #include <torch/torch.h>
 
@@ -17,8 +18,10 @@
 #include "diffusion/diffusion_model.h"
 #include "nn/image_tensor.h"
 #include "nn/state_dict.h"
+#include "diffusion/dpm_solver.h"
 #include "pipeline/image_path_export.h"
 #include "pipeline/image_pipeline.h"
+#include "pipeline/latent_rgb_map.h"
 #include "pipeline/model_path_score.h"
 #include "pipeline/textual_inversion.h"
 #include "pipeline/video_analysis.h"
@@ -37,6 +40,7 @@ class MixtureNetworks final : public LatentNetworks {
 public:
     MixtureNetworks(std::vector<at::Tensor> means, double var) : means_(std::move(means)), var_(var) {}
     at::Tensor predict(const at::Tensor& xt, const at::Tensor& steps) const override {
+        rows += xt.size(0);
         const double ab = schedule_.alphaBar(static_cast<int>(steps[0].item<int64_t>())), sigma = std::sqrt(1 - ab);
         return -sigma * score(xt.to(torch::kDouble), ab).to(xt.scalar_type());
     }
@@ -63,6 +67,8 @@ public:
     at::Tensor decode(const at::Tensor& latents) const override { return torch::upsample_nearest2d(latents.slice(1, 0, 3), {64, 64}).clamp(-1, 1); }
     c10::Device device() const override { return torch::kCPU; }
     c10::ScalarType dtype() const override { return torch::kFloat; }
+
+    mutable long long rows = 0;  // latents the network was evaluated on: the yardstick of the evaluation counts
 
 private:
     std::vector<at::Tensor> means_;
@@ -147,6 +153,78 @@ private Q_SLOTS:
         QVERIFY(ours < baseline - 0.1);  // at least 10% shorter
     }
 
+    // The evaluations by stage against the network's own count of the latents it was given, with the
+    // default sampling (DPM-Solver++ up and down) and with previews drawn at every solver snapshot:
+    // the path's previews cost nothing, the slerp's one evaluation per point once per pair.
+    void evaluationsByStageAreTheNetworksOwnCount() {
+        auto gen = at::detail::createCPUGenerator(5);
+        std::vector<at::Tensor> means{torch::randn({4, 16, 16}, gen) * 0.5, torch::randn({4, 16, 16}, gen) * 0.5};
+        auto nets = std::make_unique<MixtureNetworks>(means, 0.3);
+        const MixtureNetworks* counted = nets.get();
+        ModelDescription d;
+        d.name = "exact mixture";
+        auto model = std::make_shared<DiffusionModel>(std::move(nets), d, 64);
+        const at::Tensor images = scenes({1000000000, 1000000001, 1000000002});
+        ImagePipelineOptions o = quick(*model);
+        o.solver.method = LatentBvpMethod::Implicit;  // auto sampling: DPM-Solver++
+        const std::vector<double> ts{0, 0.25, 0.5, 0.75, 1};
+        int previews = 0;
+        const ImagePath r = interpolateImages(model, images, o, {}, [&](const PipelineProgress& p) {
+            if (!p.preview) return;
+            const PathPreview baseline = (*p.preview)(ts, true), path = (*p.preview)(ts, false);
+            QCOMPARE(path.frames.size(0), int64_t{5});
+            QCOMPARE(path.frames.size(2), int64_t{64});
+            QCOMPARE(path.evaluations, 0LL);  // after the slerp's, which paid for the ends
+            QCOMPARE(baseline.evaluations, 5LL);
+            QCOMPARE(path.logDensity.front(), 0.0);
+            ++previews;
+        });
+        QVERIFY(previews > 10);
+        const EvaluationsByStage& e = r.evaluations;
+        qInfo("by stage: inversion %lld, solve %lld, decode %lld, measure %lld, preview %lld; the network saw %lld latents (%s)", e.inversion, e.solve,
+              e.decode, e.measure, e.preview, counted->rows, r.sampling.c_str());
+        QCOMPARE(e.total(), counted->rows);
+        const long long up = 30;  // the published DDIM inversion to 581
+        const long long down = static_cast<long long>(dpmSolverTimesteps(model->schedule(), r.timestep, o.decodeSteps).size());
+        QCOMPARE(e.inversion, 3 * up);
+        QCOMPARE(e.decode, 2 * 9 * down);  // the geodesic's 9 frames and the slerp's
+        QCOMPARE(e.preview, 5LL * previews);
+        QCOMPARE(e.solve, std::accumulate(r.evaluationsPerLevel.begin(), r.evaluationsPerLevel.end(), 0LL) + 2 * 2);  // and each pair's ends
+        QCOMPARE(r.sampling, "DDIM 30 steps up, DPM-Solver++(2M) " + std::to_string(down) + " down");
+        const nlohmann::json j = imagePathJson(r);
+        QCOMPARE(j["unet_evaluations"].get<long long>(), counted->rows);
+        long long sum = 0;
+        for (const char* stage : {"inversion", "solve", "decode", "measure", "preview"}) sum += j["unet_evaluations_by_stage"][stage].get<long long>();
+        QCOMPARE(sum, counted->rows);
+    }
+
+    // The preview map against a decoder that is itself linear and local (a 3×3 convolution to 4×4
+    // blocks of pixels, written with torch's conv2d and pixel_shuffle: not the map's own im2col):
+    // fitted on two latents, it reproduces a third to the ridge's bias (1e-3 of the mean diagonal,
+    // so ~1e-3 relative). On the shipped model's decoder, which is not linear, it states its accuracy.
+    void latentRgbMapRecoversALinearDecoder() {
+        auto gen = at::detail::createCPUGenerator(9);
+        const at::Tensor kernel = torch::randn({48, 4, 3, 3}, gen) * 0.02, bias = torch::randn({48}, gen) * 0.02;
+        const auto decoder = [&](const at::Tensor& z) { return torch::pixel_shuffle(torch::conv2d(z, kernel, bias, 1, 1), 4); };
+        const at::Tensor train = torch::randn({2, 4, 16, 16}, gen), test = torch::randn({1, 4, 16, 16}, gen);
+        QVERIFY(decoder(train).abs().max().item<double>() < 1);  // inside [−1, 1]: the clamp plays no part
+        const LatentRgbMap map = LatentRgbMap::fit(train, decoder(train));
+        const at::Tensor want = decoder(test), got = map.apply(test);
+        QCOMPARE(got.sizes(), want.sizes());
+        const double rel = ((got - want).norm() / want.norm()).item<double>();
+        qInfo("linear decoder recovered to %.2e relative", rel);
+        QVERIFY(rel < 5e-3);
+        QVERIFY_THROWS_EXCEPTION(InputError, LatentRgbMap::fit(train, torch::zeros({2, 3, 60, 60})));
+
+        const auto model = DiffusionModel::load(shippedModel());
+        const at::Tensor keyframes = scenes({1000000000, 1000000001}), others = scenes({1000000002, 1000000003});
+        const LatentRgbMap shipped = LatentRgbMap::fit(model->encode(keyframes), keyframes);
+        const at::Tensor latents = model->encode(others);
+        const double own = psnr(shipped.apply(model->encode(keyframes)), keyframes), other = psnr(shipped.apply(latents), model->decode(latents));
+        qInfo("shipped model: the map against the images it was fitted on %.2f dB, against the decoder on two other scenes %.2f dB", own, other);
+        QVERIFY(own > 18 && other > 15);
+    }
+
     void shippedModelInterpolatesTwoScenes() {
         const auto model = DiffusionModel::load(shippedModel());
         const at::Tensor images = scenes({1000000000, 1000000001});
@@ -161,6 +239,11 @@ private Q_SLOTS:
         });
         QCOMPARE(snapshots, 60);
         QCOMPARE(lastLevel, 2);
+        // The published solver samples as published: DDIM, 30 steps each way to 581.
+        QCOMPARE(r.sampling, std::string("published: DDIM, 30 steps up, 30 down"));
+        QCOMPARE(r.evaluations.inversion, 2 * 30LL);
+        QCOMPARE(r.evaluations.decode, 2 * 5 * 30LL);
+        QCOMPARE(r.evaluations.preview, 0LL);
         QCOMPARE(static_cast<int>(r.t.size()), 5);
         QCOMPARE(r.keyframes, (std::vector<int>{0, 4}));
         QCOMPARE(r.frames.size(0), 5);
@@ -233,6 +316,7 @@ private Q_SLOTS:
         ImagePipelineOptions o = quick(*model);
         o.solver.maxIterations = 20;
         o.solver.iterationsPerLevel = 10;
+        o.solver.halvingsToNextLevel = 1000;  // every level its whole budget: 20 iterations per pair
         const ImagePath r = interpolateImages(model, scenes({5, 6, 7}), o);
         QCOMPARE(static_cast<int>(r.t.size()), 9);
         QCOMPARE(r.keyframes, (std::vector<int>{0, 4, 8}));

@@ -100,6 +100,39 @@ private Q_SLOTS:
         QCOMPARE(previewed, levels);
         QCOMPARE(last, RunStage::Measure);
         QCOMPARE(fraction, 1.0);
+        // What the previews cost: the path's nothing, the slerp's one evaluation per point, once.
+        const EvaluationsByStage &seen = r.density->evaluations, &plain = reference.evaluations;
+        QCOMPARE(seen.preview, 5LL);
+        QCOMPARE(plain.preview, 0LL);
+        QCOMPARE(seen.total() - seen.preview, plain.total());
+    }
+
+    // The plan a run announces against what it spent: with the solver held to its whole budget
+    // (published, no early switch) every stage is exact, and the time left ends with the measuring's.
+    void thePlannedEvaluationsAreTheRunsOwn() {
+        const at::Tensor images = scenes({1000000010, 1000000011, 1000000012});
+        ImageRunOptions o = quick(Geometry::Density);
+        o.density.solver.method = LatentBvpMethod::Published;
+        o.density.solver.earlySwitch = false;
+        Watched w;
+        const ImageRunResult r = runImages(shipped(), images, o, {}, w.callback());
+        const EvaluationsByStage &plan = w.snapshots.back().plannedEvaluations, &spent = r.density->evaluations;
+        qInfo("planned %lld (inversion %lld, solve %lld, decode %lld, measure %lld, preview %lld), spent %lld", plan.total(), plan.inversion, plan.solve,
+              plan.decode, plan.measure, plan.preview, spent.total());
+        QCOMPARE(plan.inversion, spent.inversion);
+        QCOMPARE(plan.solve, spent.solve);
+        QCOMPARE(plan.solve, 2 * (30 * 1 + 30 * 3LL));
+        QCOMPARE(plan.decode, spent.decode);
+        QCOMPARE(plan.measure, spent.measure);
+        QCOMPARE(plan.preview, spent.preview);
+        bool estimatedBeforeTheSolve = false;
+        for (const ImageRunSnapshot& s : w.snapshots)
+            if (s.stage == RunStage::Invert && std::isfinite(s.secondsLeft)) estimatedBeforeTheSolve = s.secondsLeft > 0 && s.secondsPerEvaluation > 0;
+        QVERIFY(estimatedBeforeTheSolve);
+        // The last snapshot comes as the measuring begins: what is left is exactly the measuring.
+        const ImageRunSnapshot& last = w.snapshots.back();
+        QCOMPARE(last.stage, RunStage::Measure);
+        QCOMPARE(last.secondsLeft, static_cast<double>(plan.measure) * last.secondsPerEvaluation);
     }
 
     // A front end that shows nothing (the CLI) asks for no previews and no map: none comes, and the

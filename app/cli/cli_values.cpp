@@ -59,4 +59,9 @@ void ProgressLine::finish() {
     open_ = false;
 }
 
+void ProgressLine::note(const std::string& line) {
+    finish();
+    std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 }  // namespace cli

@@ -21,6 +21,7 @@ public:
     ProgressLine();
     void show(const std::string& line, const std::string& key = {}, int done = 0, int total = 0);
     void finish();  // ends a line redrawn in place
+    void note(const std::string& line);  // a line of its own, after any line redrawn in place
 
 private:
     bool tty_;

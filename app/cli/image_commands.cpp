@@ -93,7 +93,10 @@ void printDensity(const geo::ImagePath& r, const ImageOptions& o) {
     std::printf("  baseline: log length %.4f, residual %.4f (max %.4f), lowest log density %.4f\n", r.baseline.logLength, r.baseline.residualMean,
                 r.baseline.residualMax, *std::min_element(r.baseline.logDensity.begin(), r.baseline.logDensity.end()));
     std::printf("  length ratio geodesic/baseline %.4f; %d iterations, %lld UNet evaluations, %.1f s\n", std::exp(r.path.logLength - r.baseline.logLength),
-                r.iterations, r.unetEvaluations, r.seconds);
+                r.iterations, r.evaluations.total(), r.seconds);
+    const geo::EvaluationsByStage& e = r.evaluations;
+    std::printf("  UNet evaluations by stage: inversion %lld, solve %lld, decode %lld, measure %lld, preview %lld (%s)\n", e.inversion, e.solve, e.decode,
+                e.measure, e.preview, r.sampling.c_str());
 }
 
 void printSpacetime(const geo::SpacetimeRun& s, const std::string& folder) {

@@ -1,10 +1,12 @@
 #include "image_options.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
 #include "cli_values.h"
+#include "image_run/run_estimate.h"
 
 namespace cli {
 
@@ -24,7 +26,15 @@ void addSolveOptions(CLI::App* c, ImageOptions& o, bool framesArePairs) {
         ->check(CLI::IsMember({"linear", "constant", "cosine", "polynomial"}));
     c->add_option("--jitter", o.jitter, "timestep jitter ρ of the solver's score (0: none; default 100 for Stable Diffusion, 0 otherwise)")
         ->each([&o](const std::string&) { o.jitterGiven = true; });
-    c->add_option("--ddim-steps", o.ddimSteps, "steps of the full DDIM grid for inversion and decoding (default 50)");
+    c->add_option("--ddim-steps", o.ddimSteps, "steps of the full DDIM grid: where the noise level lands, and the published inversion and decoding (default 50)");
+    c->add_option("--sampling", o.sampling,
+                  "how frames come down from the path's timestep: dpm-solver (DPM-Solver++, few steps), published (DDIM on the grid, as the "
+                  "paper), or auto (published with --solver published, else dpm-solver; the default)")
+        ->check(CLI::IsMember({"auto", "published", "dpm-solver"}));
+    c->add_option("--decode-steps", o.decodeSteps, "dpm-solver sampling: DPM-Solver++ steps from each frame down to its image (default 6)");
+    c->add_option("--inversion-steps", o.inversionSteps,
+                  "dpm-solver sampling: invert the images with DPM-Solver++ in N steps instead of the published DDIM (nearer the flow's exact "
+                  "inverse: other endpoints, another geodesic)");
     c->add_option("--seed", o.seed, "seed of the score's jitter (the same seed gives the same frames)");
     c->add_option("--prompt", o.prompts, "text-conditioned models: one prompt for all images, or one per image")->expected(1, -1)->take_all();
     c->add_option("--negative", o.negative, "negative prompt (default: the published one)")->each([&o](const std::string&) { o.negativeGiven = true; });
@@ -38,6 +48,9 @@ geo::ImagePipelineOptions pipelineOptions(const ImageOptions& o, const geo::Diff
     p.noiseLevel = o.noiseLevel;
     p.framesPerPair = o.frames;
     p.ddimSteps = o.ddimSteps;
+    p.sampling = geo::parseSampling(o.sampling);
+    if (o.inversionSteps > 0) p.inversionSteps = o.inversionSteps;
+    if (o.decodeSteps > 0) p.decodeSteps = o.decodeSteps;
     if (o.alphaGiven) p.solver.alpha = o.alpha;
     if (o.jitterGiven) p.jitterRange = o.jitter;
     if (!o.solver.empty()) p.solver.method = geo::parseLatentBvpMethod(o.solver);
@@ -74,6 +87,12 @@ geo::ImageRunOptions runOptions(const ImageOptions& o, const geo::DiffusionModel
 
 namespace {
 
+std::string secondsText(double seconds) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, seconds < 0.1 ? "%.1f ms" : "%.2f s", seconds < 0.1 ? seconds * 1000 : seconds);
+    return buf;
+}
+
 std::string solveLine(int pair, int pairs, int level, int iteration, int iterations, double residual, long long evaluations) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "solve pair %d/%d: level %d, iteration %d/%d, residual %.3f, %lld UNet evaluations", pair + 1, pairs, level,
@@ -85,8 +104,17 @@ std::string solveLine(int pair, int pairs, int level, int iteration, int iterati
 
 geo::ImageRunCallback imageRunPrinter() {
     auto out = std::make_shared<cli::ProgressLine>();
-    return [out](const geo::ImageRunSnapshot& s) {
+    auto told = std::make_shared<bool>(false);
+    return [out, told](const geo::ImageRunSnapshot& s) {
         const std::string stage = geo::stageName(s.stage);
+        if (!*told && std::isfinite(s.secondsLeft)) {
+            // As soon as the first network call has been timed: what the run plans and how long that takes here.
+            const geo::EvaluationsByStage& e = s.plannedEvaluations;
+            out->note("estimate: at most " + geo::formatDuration(s.secondsLeft) + " on this machine: " + std::to_string(e.total()) +
+                      " UNet evaluations planned (inversion " + std::to_string(e.inversion) + ", solve at most " + std::to_string(e.solve) + ", decode " +
+                      std::to_string(e.decode) + ", measure " + std::to_string(e.measure) + ") at " + secondsText(s.secondsPerEvaluation) + " each");
+            *told = true;
+        }
         std::string line = stage;
         if (s.stage == geo::RunStage::Solve) {
             line = solveLine(s.pair, s.pairs, s.level, s.done, s.total, s.residualMean, s.evaluations);
@@ -102,6 +130,7 @@ geo::ImageRunCallback imageRunPrinter() {
         } else if (s.total > 0) {
             line += " " + std::to_string(s.done) + "/" + std::to_string(s.total);
         }
+        if (std::isfinite(s.secondsLeft) && s.stage != geo::RunStage::Spacetime) line += ", at most " + geo::formatDuration(s.secondsLeft) + " left";
         out->show(line, stage + std::to_string(s.pair) + geo::stageName(s.spacetimeStage), s.done, s.total);
         if (s.stage == geo::RunStage::Measure) out->finish();
     };

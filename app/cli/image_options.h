@@ -14,10 +14,10 @@ namespace cli {
 struct ImageOptions {
     ModelOptions model;
     std::vector<std::string> images, prompts;
-    std::string out, json, latents, gif, mp4, size, solver, schedule = "linear", negative;
+    std::string out, json, latents, gif, mp4, size, solver, schedule = "linear", negative, sampling = "auto";
     bool noEarlySwitch = false, negativeGiven = false, alphaGiven = false, jitterGiven = false, retime = false, loop = false, pingPong = false;
     double noiseLevel = 0.6, alpha = 0, fps = 12, learningRate = 0.1;
-    int textualInversion = 0;
+    int textualInversion = 0, inversionSteps = 0, decodeSteps = 0;  // 0: the pipeline's defaults
     int frames = 17, hold = 0, jitter = 0, iterations = 400, levels = 4, ddimSteps = 50;
     uint64_t seed = 0;
     // interpolate

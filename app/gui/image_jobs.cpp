@@ -1,10 +1,12 @@
 #include "image_jobs.h"
 
 #include <ATen/ATen.h>
+#include <cmath>
 
 #include "common/errors.h"
 #include "frame_images.h"
 #include "image_run/image_run.h"
+#include "image_run/run_estimate.h"
 #include "image_run/image_run_export.h"
 #include "nn/image_tensor.h"
 #include "pipeline/image_pipeline.h"
@@ -72,7 +74,7 @@ ImageRunResultPtr resultOf(const std::shared_ptr<const geo::ImageRunResult>& run
     r->baselineResidualMean = p.baseline.residualMean;
     r->frameResidual = toQVector(run->frameResidual);
     r->iterations = p.iterations;
-    r->evaluations = p.unetEvaluations;
+    r->evaluations = p.evaluations.total();
     r->solver = QString::fromStdString(p.solver);
     r->alpha = p.alpha;
     r->warnings = toQStrings(p.warnings);
@@ -96,6 +98,10 @@ ImageSnapshotPtr snapshotOf(const geo::ImageRunSnapshot& c) {
     s->evaluations = c.evaluations;
     s->seconds = c.seconds;
     s->fraction = c.fraction;
+    if (std::isfinite(c.secondsLeft) && c.stage != geo::RunStage::Spacetime)
+        s->timeLeft = QString("at most %1 left (%2 evaluations planned)")
+                          .arg(QString::fromStdString(geo::formatDuration(c.secondsLeft)))
+                          .arg(c.plannedEvaluations.total());
     s->residualMean = c.residualMean;
     s->residualMax = c.residualMax;
     s->previewPair = c.previewPair;

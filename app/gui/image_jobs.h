@@ -45,7 +45,7 @@ struct ImageSnapshot {
     long long evaluations = 0;
     double seconds = 0;
     double residualMean = 0, residualMax = 0;
-    int previewPair = -1;          // the previewed pair (−1: none in this snapshot): one-step denoised frames at previewT
+    int previewPair = -1;          // the previewed pair (−1: none in this snapshot): preview frames at previewT
     QVector<double> previewT;
     QVector<QImage> pathFrames, baselineFrames;
     QVector<double> pathLogDensity, baselineLogDensity;
@@ -53,6 +53,7 @@ struct ImageSnapshot {
     MapLine mapPath, mapBaseline, mapControl;  // the pairs solved so far
     std::shared_ptr<const ImageRunResult> densityResult;  // geometry both: once, when the spacetime solves begin
     double fraction = 0;           // the run's share done, 0 … 1
+    QString timeLeft;              // "at most 14 min left (1 234 evaluations planned)" once the rate is measured; empty before
     QVector<double> spacetimeLambda;
     QVector<QImage> spacetimeFrames;  // now and then: the pair's posterior means decoded
     double spacetimeEnergy = 0;

@@ -250,7 +250,8 @@ void ImageMode::drawPending() {
                                                    .arg(s->spacetimeEnergy, 0, 'g', 4)
                                              : QString("%1 %2/%3").arg(stageTitle(s->stage)).arg(s->done).arg(s->total);
     text += QString(" · %1 s").arg(elapsed, 0, 'f', 1);
-    if (f > 0.05) text += QString(", about %1 s left").arg(elapsed * (1 - f) / f, 0, 'f', 0);
+    if (!s->timeLeft.isEmpty()) text += " · " + s->timeLeft;
+    else if (f > 0.05) text += QString(", about %1 s left").arg(elapsed * (1 - f) / f, 0, 'f', 0);
     progress_->setValue(static_cast<int>(1000 * f));
     progress_->setFormat(text);
 }

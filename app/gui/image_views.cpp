@@ -182,7 +182,7 @@ void ImageViews::showSnapshot(const ImageSnapshot& s) {
                         .arg(s.previewPair + 1)
                         .arg(num(s.pathLogLength, 4), num(s.baselineLogLength, 4), ratioText(s.baselineLogLength, s.pathLogLength));
     }
-    text += QString("<p style='color:gray'>Frames: one-step denoised previews; the final frames are full DDIM decodes. %1 s</p>").arg(s.seconds, 0, 'f', 1);
+    text += QString("<p style='color:gray'>Frames: previews from the solver's points through a linear latent-to-RGB map; the final frames are full decodes. %1 s</p>").arg(s.seconds, 0, 'f', 1);
     numbers_->setText(text);
 }
 
@@ -377,7 +377,7 @@ void ImageViews::showFrame(int column) {
     viewerText_->setText(QString("<b>t = %1</b> (frame %2%3)<br>relative log-density: %4 geodesic, %5 slerp<br>residual at the nearest control point: %6")
                              .arg(c.t, 0, 'f', 3)
                              .arg(column)
-                             .arg(c.final ? "" : ", one-step preview")
+                             .arg(c.final ? "" : ", preview")
                              .arg(num(c.pathDensity, 4), num(c.baselineDensity, 4), num(c.residual)) +
                          (std::isfinite(c.lambda) ? QString("<br>spacetime geodesic: λ = %1").arg(c.lambda, 0, 'f', 2) : QString()));
     viewer_->show();

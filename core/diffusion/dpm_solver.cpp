@@ -31,18 +31,22 @@ std::vector<int> dpmSolverTimesteps(const DiscreteSchedule& schedule, int tStar,
     return ts;
 }
 
-at::Tensor dpmSolverSample(const EpsilonModel& model, const DiscreteSchedule& schedule, const at::Tensor& zT, int tStar, int steps,
-                           const SolveControl& control, const StepCallback& progress) {
-    const std::vector<int> ts = dpmSolverTimesteps(schedule, tStar, steps);
+namespace {
+
+// DPM-Solver++(2M) along the timesteps `path` (the first is where x is; the network is evaluated at
+// every one but the last). Going down in noise it samples; going up it inverts, with the same steps
+// and the same second-order correction: h < 0 changes nothing in the update.
+at::Tensor integrate(const EpsilonModel& model, const DiscreteSchedule& schedule, const at::Tensor& start, const std::vector<int>& path,
+                     const SolveControl& control, const StepCallback& progress) {
     auto alpha = [&](int t) { return std::sqrt(schedule.alphaBar(t)); };
     auto sigma = [&](int t) { return std::sqrt(1 - schedule.alphaBar(t)); };
     auto lambda = [&](int t) { return lambdaAt(schedule, t); };
-    at::Tensor x = zT, previousX0;
+    const int steps = static_cast<int>(path.size()) - 1;
+    at::Tensor x = start, previousX0;
     double previousH = 0;
-    for (size_t i = 0; i < ts.size(); ++i) {
+    for (int i = 0; i < steps; ++i) {
         control.throwIfCancelled();
-        const int t = ts[i];
-        const int next = i + 1 < ts.size() ? ts[i + 1] : 0;  // the last step lands on ᾱ₀
+        const int t = path[static_cast<size_t>(i)], next = path[static_cast<size_t>(i) + 1];
         const at::Tensor x0 = (x - sigma(t) * model.epsilon(x, t)) / alpha(t);
         const double h = lambda(next) - lambda(t);
         // First order on the first step (nothing to extrapolate from); then the 2M correction
@@ -55,9 +59,30 @@ at::Tensor dpmSolverSample(const EpsilonModel& model, const DiscreteSchedule& sc
         x = (sigma(next) / sigma(t)) * x - alpha(next) * std::expm1(-h) * d;
         previousX0 = x0;
         previousH = h;
-        if (progress) progress(static_cast<int>(i) + 1, static_cast<int>(ts.size()));
+        if (progress) progress(i + 1, steps);
     }
     return x;
+}
+
+// τ*, the solver's timesteps, then ᾱ₀ (timestep 0, where the last step lands).
+std::vector<int> pathDown(const DiscreteSchedule& schedule, int tStar, int steps) {
+    std::vector<int> path = dpmSolverTimesteps(schedule, tStar, steps);
+    path.push_back(0);
+    return path;
+}
+
+}  // namespace
+
+at::Tensor dpmSolverSample(const EpsilonModel& model, const DiscreteSchedule& schedule, const at::Tensor& zT, int tStar, int steps,
+                           const SolveControl& control, const StepCallback& progress) {
+    return integrate(model, schedule, zT, pathDown(schedule, tStar, steps), control, progress);
+}
+
+at::Tensor dpmSolverInvert(const EpsilonModel& model, const DiscreteSchedule& schedule, const at::Tensor& z0, int tStar, int steps,
+                           const SolveControl& control, const StepCallback& progress) {
+    std::vector<int> path = pathDown(schedule, tStar, steps);
+    std::reverse(path.begin(), path.end());
+    return integrate(model, schedule, z0, path, control, progress);
 }
 
 }  // namespace geo

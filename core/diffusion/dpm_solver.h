@@ -19,4 +19,9 @@ std::vector<int> dpmSolverTimesteps(const DiscreteSchedule& schedule, int tStar,
 at::Tensor dpmSolverSample(const EpsilonModel& model, const DiscreteSchedule& schedule, const at::Tensor& zT, int tStar, int steps,
                            const SolveControl& control = {}, const StepCallback& progress = {});
 
+// The inverse: a clean latent z0 (at ᾱ₀) up to τ* along the same timesteps in reverse, `steps`
+// evaluations, each at the point reached so far (DDIM inversion when taken to first order).
+at::Tensor dpmSolverInvert(const EpsilonModel& model, const DiscreteSchedule& schedule, const at::Tensor& z0, int tStar, int steps,
+                           const SolveControl& control = {}, const StepCallback& progress = {});
+
 }  // namespace geo

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "image_run/run_estimate.h"
 #include "image_run/spacetime_chain.h"
 #include "pipeline/image_pipeline.h"
 #include "pipeline/snapshot_throttle.h"
@@ -28,18 +29,15 @@ double densityFraction(const PipelineProgress& p) {
     }
 }
 
-int previewPointsFor(const DiffusionModel& model, const ImageRunOptions& o) {
-    if (o.cadence.points > 0) return std::max(2, o.cadence.points);
-    return model.textConditioned() ? 5 : std::min(o.density.framesPerPair, 17);
-}
-
 // Turns the density pipeline's progress into snapshots: records each pair's control points, decides
 // when a preview is due (a new pair, a new level, or a second since the last while previews have
 // taken under a quarter of the run) and coalesces the rest to the snapshot interval.
 class DensityWatcher {
 public:
-    DensityWatcher(const DiffusionModel& model, const ImageRunOptions& o, RunShare share, Clock::time_point start, const ImageRunCallback& out)
-        : o_(o), share_(share), start_(start), out_(out), samples_(previewPointsFor(model, o)), previews_(o.cadence, start, Clock::now()) {
+    DensityWatcher(const DiffusionModel& model, int keyframes, const ImageRunOptions& o, RunShare share, Clock::time_point start,
+                   const ImageRunCallback& out)
+        : o_(o), share_(share), start_(start), out_(out), samples_(previewPointsFor(model, o)), previews_(o.cadence, start, Clock::now()),
+          estimate_(planDensityRun(model, keyframes, o)) {
         for (int j = 0; j < samples_; ++j) previewT_.push_back(double(j) / (samples_ - 1));
     }
 
@@ -47,6 +45,7 @@ public:
         if (p.solver) recordSnapshot(pairs_, p.pair, *p.solver);
         if (!out_) return;
         const auto now = Clock::now();
+        estimate_.observe(p, now);
         ImageRunSnapshot s;
         s.stage = p.stage;
         s.pair = p.pair;
@@ -55,6 +54,9 @@ public:
         s.total = p.total;
         s.seconds = secondsBetween(start_, now);
         s.fraction = share_.advance(densityFraction(p));
+        s.plannedEvaluations = estimate_.plan().evaluations;
+        s.secondsPerEvaluation = estimate_.secondsPerEvaluation();
+        s.secondsLeft = estimate_.secondsLeft();
         if (p.solver) solverSnapshot(p, now, s);
         if (!throttle_.due(s.stage, p.done == p.total, s.previewPair >= 0)) return;
         if (p.solver && o_.cadence.map) s.map = liveMap(pairs_, samples_);
@@ -74,9 +76,10 @@ private:
         const bool newPair = p.pair != lastPreviewPair_, newLevel = b.level != lastPreviewLevel_;
         if (!o_.cadence.previews || !p.preview || !(newPair || newLevel || previews_.timely(now))) return;
         const auto previewStart = Clock::now();
+        // A pair's slerp does not change; drawn first, its ends serve the path's previews too.
+        if (newPair) baseline_ = (*p.preview)(previewT_, true), previewEvaluations_ += baseline_.evaluations;
         const PathPreview path = (*p.preview)(previewT_, false);
         previewEvaluations_ += path.evaluations;
-        if (newPair) baseline_ = (*p.preview)(previewT_, true), previewEvaluations_ += baseline_.evaluations;  // a pair's slerp does not change
         previews_.record(previewStart);
         s.previewPair = p.pair;
         s.pathPreview = path;
@@ -97,6 +100,7 @@ private:
     SnapshotThrottle throttle_{o_.cadence.snapshotSeconds};
     long long previewEvaluations_ = 0;
     PathPreview baseline_;  // of the pair being solved
+    RunEstimator estimate_;
 };
 
 void checkRunOptions(const ImageRunOptions& o, const at::Tensor& images) {
@@ -134,7 +138,7 @@ ImageRunResult runImages(const std::shared_ptr<const DiffusionModel>& model, con
     ImageRunResult r;
     r.keyframeNames = o.keyframeNames;
     if (density) {
-        DensityWatcher watch(*model, o, RunShare(0, spacetime ? 0.5 : 1.0), start, snapshot);
+        DensityWatcher watch(*model, static_cast<int>(images.size(0)), o, RunShare(0, spacetime ? 0.5 : 1.0), start, snapshot);
         const PipelineCallback progress = [&watch](const PipelineProgress& p) { watch(p); };
         r.density = std::make_shared<ImagePath>(o.extrapolate ? extrapolateImages(model, images, o.density, o.extrapolation, control, progress)
                                                               : interpolateImages(model, images, o.density, control, progress));

@@ -5,6 +5,7 @@
 // snapshots at the cadence of the options (decided here, once: a front end only throttles drawing);
 // the frames decoded and measured; the 2-D map of the paths. Export: image_run_export.h.
 #include <ATen/core/Tensor.h>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,8 +54,13 @@ struct ImageRunSnapshot {
     double seconds = 0;
     double fraction = 0;                 // the run's share done, 0 … 1, over every geometry it solves
     double residualMean = 0, residualMax = 0;
-    // A preview of pair previewPair (−1: none in this snapshot): one-step denoised frames of the path
-    // being solved and of the pair's slerp, at the same local t.
+    // The density run's planned evaluations, and at the rate measured so far (NaN until the first
+    // network call has been timed) the seconds per evaluation and the time left: an upper estimate
+    // while a solve has budget left (run_estimate.h).
+    EvaluationsByStage plannedEvaluations;
+    double secondsPerEvaluation = NAN, secondsLeft = NAN;
+    // A preview of pair previewPair (−1: none in this snapshot): frames of the path being solved and of
+    // the pair's slerp at the same local t (PathPreview).
     int previewPair = -1;
     PathPreview pathPreview, baselinePreview;
     PathMap map;                          // with a density solver snapshot (cadence.map): the pairs so far

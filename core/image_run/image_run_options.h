@@ -16,13 +16,13 @@ std::string geometryName(Geometry geometry);
 inline bool solvesDensity(Geometry g) { return g != Geometry::Spacetime; }
 inline bool solvesSpacetime(Geometry g) { return g != Geometry::Density; }
 
-// What the run computes for someone watching: previews cost network evaluations (one to three per
-// point), so a front end that shows nothing turns them off.
+// What the run computes for someone watching: the path's previews cost no network evaluation, the
+// slerp's one score per point once per pair; a front end that shows nothing turns them off.
 struct PreviewCadence {
-    bool previews = true;         // one-step denoised frames of the path being solved
+    bool previews = true;         // frames of the path being solved (PathPreview)
     bool map = true;              // the 2-D map of the pairs solved so far, with every solver snapshot
     int points = 0;               // previewed points per pair; 0: 5 for text models, else the frames per pair (17 at most)
-    double seconds = 1.0;         // between previews within a level (a new pair or level always gets one)
+    double seconds = 0.2;         // between previews within a level (a new pair or level always gets one); the path's cost nothing
     double share = 0.25;          // of the run's time, at most, spent on previews within a level
     double snapshotSeconds = 0.05;// between snapshots without a preview or a new stage
 };

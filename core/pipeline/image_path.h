@@ -32,25 +32,37 @@ struct PathHeader {
     uint64_t seed = 0;
 };
 
+// Network evaluations of a run by what they were spent on; the stages add up to the run's total.
+struct EvaluationsByStage {
+    long long inversion = 0;  // inverting the keyframes to τ* (and inverting their prompts)
+    long long solve = 0;      // the boundary-value solve, or the shot past an end
+    long long decode = 0;     // the frames from τ* to images
+    long long measure = 0;    // the density along the frames and the residuals at the knots
+    long long preview = 0;    // what the previews cost beyond the solver's own evaluations
+    long long total() const { return inversion + solve + decode + measure + preview; }
+};
+
 struct ImagePath : PathHeader {
     std::string solver;
+    std::string sampling;         // how the keyframes went up to the timestep and the frames came down
     std::vector<double> t;        // per frame; keyframe k sits at t = k
     std::vector<int> keyframes;   // frame indices of the input images
     at::Tensor latents, baselineLatents;  // [F, C, H, W] float32 at the timestep
     at::Tensor frames, baselineFrames;    // [F, 3, S, S] in [−1, 1]
     PathNumbers path, baseline;
     int iterations = 0;
-    long long unetEvaluations = 0;
-    std::vector<long long> evaluationsPerLevel;  // summed over pairs
+    EvaluationsByStage evaluations;
+    std::vector<long long> evaluationsPerLevel;  // the solve's, summed over pairs
     double seconds = 0;
     std::string retiming;         // empty, or the distance the frames were re-timed by
     std::vector<std::string> warnings;
 };
 
-// A cheap look at a path while it is solved: its points at local t ∈ [0, 1] of one pair, denoised in
-// one step from τ* (x̂0 = (x − σ ε) / √ᾱ) and decoded, and the relative log-density there (0 at the
-// first t) with the deterministic score. Costs one to three network evaluations per point, against
-// the 10–50 of a DDIM decode.
+// A cheap look at a path while it is solved, at local t ∈ [0, 1] of one pair: frames of the one-step
+// denoised guesses x̂0 = (x − σ ε) / √ᾱ drawn through a linear latent→RGB map (no decoder), and the
+// relative log-density (0 at the first t). The path's come from the solver's own evaluations at its
+// control points (x̂0 and log-density interpolated linearly in t between them): no network evaluation;
+// the slerp's cost one deterministic score per point, once per pair.
 struct PathPreview {
     std::vector<double> t;
     at::Tensor frames;               // [N, 3, S, S] in [−1, 1]

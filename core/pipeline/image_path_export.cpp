@@ -58,6 +58,10 @@ void moveInto(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
+nlohmann::json evaluationsByStageJson(const EvaluationsByStage& e) {
+    return {{"inversion", e.inversion}, {"solve", e.solve}, {"decode", e.decode}, {"measure", e.measure}, {"preview", e.preview}};
+}
+
 nlohmann::json imagePathJson(const ImagePath& p) {
     nlohmann::json frames = nlohmann::json::array();
     for (size_t i = 0; i < p.t.size(); ++i) frames.push_back(frameFileName(static_cast<int>(i)));
@@ -74,6 +78,7 @@ nlohmann::json imagePathJson(const ImagePath& p) {
                      {"alpha", p.alpha},
                      {"sphere_radius", p.radius},
                      {"solver", p.solver},
+                     {"sampling", p.sampling},
                      {"length", g["length"]},
                      {"log_length", g["log_length"]},
                      {"log_density", g["log_density"]},
@@ -86,7 +91,8 @@ nlohmann::json imagePathJson(const ImagePath& p) {
                      {"baseline_residual_max", b["residual_max"]},
                      {"length_ratio", finiteOrNull(std::exp(p.path.logLength - p.baseline.logLength))},
                      {"iterations", p.iterations},
-                     {"unet_evaluations", p.unetEvaluations},
+                     {"unet_evaluations", p.evaluations.total()},
+                     {"unet_evaluations_by_stage", evaluationsByStageJson(p.evaluations)},
                      {"unet_evaluations_per_level", p.evaluationsPerLevel},
                      {"seconds", p.seconds},
                      {"seed", p.seed},

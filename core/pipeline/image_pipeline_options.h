@@ -20,9 +20,22 @@ std::shared_ptr<KeyframeCache> makeKeyframeCache(int capacity = 4);
 // The negative prompt of the published configuration (§3.2).
 extern const char* const kPublishedNegativePrompt;
 
+// How latents at τ* come down to images. "published": DDIM on the grid of ddimSteps (30 steps from
+// τ* = 581), as the paper. "dpm-solver": DPM-Solver++(2M) in decodeSteps steps evenly spaced in
+// log-SNR (docs/image-geodesics.md measures how few match the published decode). "auto": the
+// published one with the published solver (so `--solver published` reproduces the paper), DPM-Solver++
+// otherwise. The keyframes go up to τ* by the published DDIM inversion unless inversionSteps says
+// otherwise: it sets the endpoints every geodesic joins.
+enum class Sampling { Auto, Published, DpmSolver };
+Sampling parseSampling(const std::string& name);  // "auto", "published", "dpm-solver"
+std::string samplingName(Sampling s);
+
 struct ImagePipelineOptions {
     double noiseLevel = 0.6;     // τ* = the DDIM grid's timestep for it (0.6 → 581)
-    int ddimSteps = 50;          // of the full grid; inversion and decoding take the part up to τ*
+    int ddimSteps = 50;          // of the full grid; published inversion and decoding take the part up to τ*
+    Sampling sampling = Sampling::Auto;
+    int decodeSteps = 6;         // DPM-Solver++ steps from τ* down to the image (the fewest with end frames within 0.5 dB of DDIM-30's)
+    int inversionSteps = 0;      // 0: DDIM on the grid (published); N: DPM-Solver++ in N steps (nearer the flow's exact inverse, other keyframes)
     int framesPerPair = 17;
     LatentBvpOptions solver;     // α, method, schedule; the sphere radius is set by the pipeline
     int jitterRange = 0;         // the score's timestep jitter ρ (0: deterministic; the published 100)

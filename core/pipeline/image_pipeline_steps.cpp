@@ -12,6 +12,8 @@
 #include "common/errors.h"
 #include "measures/latent_path_measures.h"
 #include "diffusion/ddim.h"
+#include "diffusion/dpm_solver.h"
+#include "pipeline/path_preview.h"
 #include "pipeline/textual_inversion.h"
 
 namespace geo::pipeline {
@@ -31,6 +33,31 @@ int gridStepsUpTo(const DiffusionModel& model, int timestep, int ddimSteps) {
     return n;
 }
 
+bool publishedSampling(const ImagePipelineOptions& o) {
+    return o.sampling == Sampling::Published || (o.sampling == Sampling::Auto && o.solver.method == LatentBvpMethod::Published);
+}
+
+namespace {
+bool ddimInversion(const ImagePipelineOptions& o) { return publishedSampling(o) || o.inversionSteps == 0; }
+}  // namespace
+
+int inversionEvaluationsPerLatent(const DiffusionModel& model, int timestep, const ImagePipelineOptions& o) {
+    return ddimInversion(o) ? gridStepsUpTo(model, timestep, o.ddimSteps)
+                            : static_cast<int>(dpmSolverTimesteps(model.schedule(), timestep, o.inversionSteps).size());
+}
+
+std::string samplingDescription(const DiffusionModel& model, int timestep, const ImagePipelineOptions& o) {
+    const std::string up = std::to_string(inversionEvaluationsPerLatent(model, timestep, o)),
+                      down = std::to_string(decodeEvaluationsPerLatent(model, timestep, o));
+    if (publishedSampling(o)) return "published: DDIM, " + up + " steps up, " + down + " down";
+    return (ddimInversion(o) ? "DDIM " : "DPM-Solver++(2M) ") + up + " steps up, DPM-Solver++(2M) " + down + " down";
+}
+
+int decodeEvaluationsPerLatent(const DiffusionModel& model, int timestep, const ImagePipelineOptions& o) {
+    return publishedSampling(o) ? gridStepsUpTo(model, timestep, o.ddimSteps)
+                                : static_cast<int>(dpmSolverTimesteps(model.schedule(), timestep, o.decodeSteps).size());
+}
+
 at::Tensor rowsToLatents(const Points& rows, const DiffusionModel& model) { return pointsToLatents(rows, model.latentShape()); }
 
 void checkPipelineOptions(const ImagePipelineOptions& o, int images) {
@@ -38,6 +65,8 @@ void checkPipelineOptions(const ImagePipelineOptions& o, int images) {
     if (!(o.noiseLevel > 0 && o.noiseLevel < 1)) throw InputError("the noise level must lie in (0, 1), not " + std::to_string(o.noiseLevel));
     if (o.framesPerPair < 2 || o.framesPerPair > 1025) throw InputError("frames per pair of images must lie in 2 … 1025");
     if (o.ddimSteps < 2 || o.ddimSteps > 1000) throw InputError("DDIM steps must lie in 2 … 1000");
+    if (o.inversionSteps < 0 || o.inversionSteps > 1000) throw InputError("inversion steps must lie in 1 … 1000 (0: DDIM on the grid)");
+    if (o.decodeSteps < 1 || o.decodeSteps > 1000) throw InputError("decoding steps must lie in 1 … 1000");
     if (o.prompts.size() > 1 && static_cast<int>(o.prompts.size()) != images)
         throw InputError(std::to_string(o.prompts.size()) + " prompts for " + std::to_string(images) + " images: give one, or one per image");
 }
@@ -88,14 +117,17 @@ Keyframes invertKeyframes(const std::shared_ptr<const DiffusionModel>& model, co
     }
     if (progress) progress({RunStage::Encode, 0, 1, 1, 1, nullptr});
     const ConditionedEpsilon eps(model, context);
-    const at::Tensor inverted = ddimInvert(eps, model->schedule(), clean, k.timestep, o.ddimSteps, control, [&](int done, int total) {
+    const StepCallback stepped = [&](int done, int total) {
         if (progress) progress({RunStage::Invert, 0, 1, done, total, nullptr});
-    });
+    };
+    const at::Tensor inverted = ddimInversion(o) ? ddimInvert(eps, model->schedule(), clean, k.timestep, o.ddimSteps, control, stepped)
+                                                     : dpmSolverInvert(eps, model->schedule(), clean, k.timestep, o.inversionSteps, control, stepped);
     k.points = latentsToPoints(inverted);
+    k.previewMap = LatentRgbMap::fit(clean, images);
     if (!k.points.allFinite()) throw InputError("the model produced non-finite latents while inverting the images");
     k.radius = k.points.rowwise().norm().mean();
     for (Eigen::Index i = 0; i < k.points.rows(); ++i) k.points.row(i) *= k.radius / k.points.row(i).norm();
-    evaluations += n * gridStepsUpTo(*model, k.timestep, o.ddimSteps);
+    evaluations += n * inversionEvaluationsPerLatent(*model, k.timestep, o);
     return k;
 }
 
@@ -118,6 +150,7 @@ uint64_t hashOf(const at::Tensor& t) {
 std::string inversionKey(const DiffusionModel& model, const at::Tensor& images, const ImagePipelineOptions& o) {
     std::string key = std::to_string(reinterpret_cast<uintptr_t>(&model)) + "|" + model.describe() + "|" + std::to_string(hashOf(images)) + "|" +
                       std::to_string(images.size(0)) + "|" + exact(o.noiseLevel) + "|" + std::to_string(o.ddimSteps) + "|" +
+                      (ddimInversion(o) ? std::string("ddim") : "dpm " + std::to_string(o.inversionSteps)) + "|" +
                       std::to_string(o.textualInversionSteps) + "|" + o.negative + "|" + o.textualInversionCache.string();
     if (o.textualInversionSteps > 0) key += "|seed " + std::to_string(o.seed) + (o.jointTextualInversion ? "|joint" : "");
     for (const std::string& p : o.prompts) key += "|p:" + p;
@@ -131,7 +164,8 @@ std::string solveKey(const ImagePipelineOptions& o) {
     for (double v : {b.alpha, b.learningRate, b.residualTolerance, b.implicitStep}) key += "|" + exact(v);
     for (long long v : {static_cast<long long>(b.sphere), static_cast<long long>(b.levels), static_cast<long long>(b.iterationsPerLevel),
                         static_cast<long long>(b.maxIterations), static_cast<long long>(b.schedule), static_cast<long long>(b.divideByPoints),
-                        static_cast<long long>(b.earlySwitch), static_cast<long long>(b.onlyNewPoints), static_cast<long long>(o.jitterRange),
+                        static_cast<long long>(b.earlySwitch), static_cast<long long>(b.onlyNewPoints), static_cast<long long>(b.halvingsToNextLevel),
+                        static_cast<long long>(b.carryStep), static_cast<long long>(o.jitterRange),
                         static_cast<long long>(o.seed)})
         key += "|" + std::to_string(v);
     return key;
@@ -202,12 +236,13 @@ Keyframes prepareKeyframes(const std::shared_ptr<const DiffusionModel>& model, c
         k = std::move(*cached);
         out.warnings.push_back("keyframes: inverted latents reused from the previous run with the same images and inversion settings");
     } else {
-        k = invertKeyframes(model, images, o, control, progress, out.warnings, out.unetEvaluations);
+        k = invertKeyframes(model, images, o, control, progress, out.warnings, out.evaluations.inversion);
         k.cacheKey = key;
         if (o.keyframeCache) o.keyframeCache->storeKeyframes(key, k);
     }
     static_cast<PathHeader&>(out) = pathHeader(*model, k, o);
     out.solver = latentBvpMethodName(o.solver.method);
+    out.sampling = samplingDescription(*model, k.timestep, o);
     out.evaluationsPerLevel.assign(static_cast<size_t>(o.solver.levels), 0);
     return k;
 }
@@ -234,25 +269,26 @@ LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, co
     const ModelPathScore score = pairScore(model, k, pair, o);
     const int pairs = static_cast<int>(k.points.rows()) - 1;
     const Eigen::VectorXd a = k.points.row(pair).transpose(), b = k.points.row(pair + 1).transpose();
+    PairPreviewer previewer(model, k, pair, o);
     LatentBvpResult r = solveLatentBvp(score, a, b, so, control, [&](const LatentBvpSnapshot& s) {
         if (!progress) return;
         const PreviewFunction preview = [&](const std::vector<double>& ts, bool baseline) {
-            DyadicSlerpPath path(a, b);
-            for (size_t i = 0; !baseline && i < s.t.size(); ++i) path.set(s.t[i], s.controlPoints->row(static_cast<Eigen::Index>(i)).transpose());
-            return previewPath(model, k, pair, o, path, ts, control);
+            PathPreview p = baseline ? previewer.baseline(ts, control) : previewer.path(s, ts, control);
+            out.evaluations.preview += p.evaluations;
+            return p;
         };
         progress({RunStage::Solve, pair, pairs, s.iteration, so.maxIterations, &s, &preview});
     });
     if (!key.empty()) o.keyframeCache->storeSolve(key, r);
     out.iterations += r.iterations;
-    out.unetEvaluations += r.evaluations;
+    out.evaluations.solve += r.evaluations;
     for (size_t l = 0; l < r.evaluationsPerLevel.size() && l < out.evaluationsPerLevel.size(); ++l) out.evaluationsPerLevel[l] += r.evaluationsPerLevel[l];
     return r;
 }
 
 at::Tensor decodeFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
-                        const std::vector<FrameSource>& sources, int ddimSteps, const SolveControl& control, const PipelineCallback& progress,
-                        long long& evaluations) {
+                        const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control,
+                        const PipelineCallback& progress, long long& evaluations) {
     at::Tensor context;
     if (!k.contexts.empty()) {
         std::vector<at::Tensor> rows;
@@ -260,10 +296,13 @@ at::Tensor decodeFrames(const std::shared_ptr<const DiffusionModel>& model, cons
         context = at::cat(rows);
     }
     const ConditionedEpsilon eps(model, context);
-    evaluations += latents.rows() * gridStepsUpTo(*model, k.timestep, ddimSteps);
-    const at::Tensor clean = ddimSample(eps, model->schedule(), rowsToLatents(latents, *model), k.timestep, ddimSteps, control, [&](int done, int total) {
+    evaluations += latents.rows() * decodeEvaluationsPerLatent(*model, k.timestep, o);
+    const StepCallback stepped = [&](int done, int total) {
         if (progress) progress({RunStage::Decode, 0, 1, done, total, nullptr});
-    });
+    };
+    const at::Tensor start = rowsToLatents(latents, *model);
+    const at::Tensor clean = publishedSampling(o) ? ddimSample(eps, model->schedule(), start, k.timestep, o.ddimSteps, control, stepped)
+                                                  : dpmSolverSample(eps, model->schedule(), start, k.timestep, o.decodeSteps, control, stepped);
     control.throwIfCancelled();
     const at::Tensor images = model->decode(clean);
     if (!at::isfinite(images).all().item<bool>()) throw InputError("the model decoded non-finite frames");
@@ -322,33 +361,6 @@ void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const 
         out->insert(out->end(), e.ratio.data(), e.ratio.data() + e.ratio.size());
         evaluations += x.rows() * score.evaluationsPerPoint(PathScore::kDeterministic);
     }
-}
-
-PathPreview previewPath(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o,
-                        const DyadicSlerpPath& path, const std::vector<double>& ts, const SolveControl& control) {
-    PathPreview r;
-    r.t = ts;
-    if (ts.empty()) return r;
-    const Points x = path.positions(ts);
-    const PathConditioning c = k.pair(pair);
-    at::Tensor context;
-    if (c.defined()) {
-        std::vector<at::Tensor> rows;
-        for (double t : ts) rows.push_back(c.at(std::clamp(t, 0.0, 1.0)));
-        context = at::cat(rows);
-    }
-    const at::Tensor latents = rowsToLatents(x, *model);
-    const at::Tensor eps = model->epsilonWith(latents, k.timestep, context);
-    control.throwIfCancelled();
-    const double alphaBar = model->schedule().alphaBar(k.timestep);
-    r.frames = model->decode((latents - std::sqrt(1 - alphaBar) * eps) / std::sqrt(alphaBar));
-    control.throwIfCancelled();
-    const ModelPathScore score = pairScore(model, k, pair, o);
-    const LatentPathMeasures m = measureLatentPath(x, score.score(x, ts, PathScore::kDeterministic, control), o.solver.alpha, o.solver.sphere);
-    r.logDensity.assign(m.logDensity.data(), m.logDensity.data() + m.logDensity.size());
-    r.logLength = m.logLength;
-    r.evaluations = x.rows() * (1 + score.evaluationsPerPoint(PathScore::kDeterministic));
-    return r;
 }
 
 void setResidual(PathNumbers& n, const std::vector<double>& ratios) {

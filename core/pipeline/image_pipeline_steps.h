@@ -10,6 +10,7 @@
 #include "diffusion/diffusion_model.h"
 #include "pipeline/image_path.h"
 #include "pipeline/image_pipeline.h"
+#include "pipeline/latent_rgb_map.h"
 #include "pipeline/model_path_score.h"
 
 namespace geo::pipeline {
@@ -21,6 +22,7 @@ struct Keyframes {
     std::vector<at::Tensor> contexts;  // text models: one embedding per keyframe
     at::Tensor negative;
     std::string cacheKey;      // set when they came through a KeyframeCache: what they depend on
+    LatentRgbMap previewMap;   // fitted on the keyframes' clean latents and their images
     PathConditioning pair(int p) const;  // the conditioning between keyframes p and p + 1
 };
 
@@ -35,10 +37,10 @@ struct FrameSource {
     int pair = 0;
     double localT = 0;
 };
-// Latents (rows) → images [N, 3, S, S], DDIM from the timestep under each frame's condition.
+// Latents (rows) → images [N, 3, S, S], sampled from the timestep (o.sampling) under each frame's condition.
 at::Tensor decodeFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
-                        const std::vector<FrameSource>& sources, int ddimSteps, const SolveControl& control, const PipelineCallback& progress,
-                        long long& evaluations);
+                        const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control,
+                        const PipelineCallback& progress, long long& evaluations);
 // Log-density and length along the frames with the deterministic score.
 PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, const Points& latents,
                           const std::vector<FrameSource>& sources, const ImagePipelineOptions& o, const SolveControl& control, long long& evaluations);
@@ -48,9 +50,6 @@ PathNumbers measureFrames(const std::shared_ptr<const DiffusionModel>& model, co
 void residualsAtKnots(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const DyadicSlerpPath& path,
                       const ImagePipelineOptions& o, const SolveControl& control, std::vector<double>& geodesic, std::vector<double>& baseline,
                       long long& evaluations);
-// The cheap look of PathPreview at pair `pair`'s path at local times ts.
-PathPreview previewPath(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o,
-                        const DyadicSlerpPath& path, const std::vector<double>& ts, const SolveControl& control);
 void setResidual(PathNumbers& n, const std::vector<double>& ratios);
 // The score between keyframes p and p + 1, seeded per pair.
 ModelPathScore pairScore(const std::shared_ptr<const DiffusionModel>& model, const Keyframes& k, int pair, const ImagePipelineOptions& o);
@@ -58,6 +57,11 @@ LatentBvpResult solvePair(const std::shared_ptr<const DiffusionModel>& model, co
                           const SolveControl& control, const PipelineCallback& progress, ImagePath& out);
 
 int gridStepsUpTo(const DiffusionModel& model, int timestep, int ddimSteps);  // DDIM steps between 0 and the timestep
+bool publishedSampling(const ImagePipelineOptions& o);  // o.sampling, with Auto resolved by the solver
+// Network evaluations per latent of inverting a keyframe to the timestep, and of decoding one frame.
+int inversionEvaluationsPerLatent(const DiffusionModel& model, int timestep, const ImagePipelineOptions& o);
+int decodeEvaluationsPerLatent(const DiffusionModel& model, int timestep, const ImagePipelineOptions& o);
+std::string samplingDescription(const DiffusionModel& model, int timestep, const ImagePipelineOptions& o);  // "dpm-solver: …, 10 steps up, 8 down"
 at::Tensor rowsToLatents(const Points& rows, const DiffusionModel& model);
 double secondsSince(std::chrono::steady_clock::time_point start);
 

@@ -44,6 +44,14 @@ int ModelPathScore::dim() const {
 int ModelPathScore::evaluationsPerPoint(int64_t) const { return c_.defined() ? 2 : 1; }
 
 Points ModelPathScore::score(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control) const {
+    return evaluate(x, t, draw, control, nullptr);
+}
+
+Points ModelPathScore::scoreAndDenoised(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control, Points& denoised) const {
+    return evaluate(x, t, draw, control, &denoised);
+}
+
+Points ModelPathScore::evaluate(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control, Points* denoised) const {
     if (static_cast<Eigen::Index>(t.size()) != x.rows()) throw std::logic_error("ModelPathScore: one t per point");
     const DiscreteSchedule& s = model_->schedule();
     at::Tensor z = pointsToLatents(x, model_->latentShape());
@@ -57,13 +65,18 @@ Points ModelPathScore::score(const Points& x, const std::vector<double>& t, int6
         const at::Tensor x0 = (z - std::sqrt(1 - abStar) * eps0) / std::sqrt(abStar);
         z = std::sqrt(ab) * x0 + std::sqrt(1 - ab) * eps0;
     }
-    std::vector<at::Tensor> parts;
+    std::vector<at::Tensor> parts, clean;
+    const auto denoise = [&](const at::Tensor& zi, const at::Tensor& eps) {
+        if (denoised) clean.push_back((zi - s.sigma(tau) * eps.to(zi.device(), at::kFloat)) / std::sqrt(s.alphaBar(tau)));
+    };
     for (int64_t i = 0; i < z.size(0); i += o_.batch) {
         control.throwIfCancelled();
         const int64_t end = std::min<int64_t>(z.size(0), i + o_.batch);
         const at::Tensor zi = z.slice(0, i, end);
         if (!c_.defined()) {
-            parts.push_back(-model_->epsilon(zi, tau) / s.sigma(o_.timestep));
+            const at::Tensor eps = model_->epsilon(zi, tau);
+            parts.push_back(-eps / s.sigma(o_.timestep));
+            denoise(zi, eps);
             continue;
         }
         std::vector<at::Tensor> ctx;
@@ -71,8 +84,10 @@ Points ModelPathScore::score(const Points& x, const std::vector<double>& t, int6
         // Conditional and negative rows in one call.
         const at::Tensor both = model_->epsilonWith(at::cat({zi, zi}), tau, at::cat({at::cat(ctx), c_.negative.expand({end - i, -1, -1})}));
         parts.push_back(0.5 * (both.slice(0, end - i) - both.slice(0, 0, end - i)));
+        denoise(zi, both.slice(0, 0, end - i));
     }
     control.throwIfCancelled();
+    if (denoised) *denoised = latentsToPoints(at::cat(clean));
     return latentsToPoints(at::cat(parts));
 }
 

@@ -38,8 +38,12 @@ public:
     int dim() const override;
     Points score(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control) const override;
     int evaluationsPerPoint(int64_t draw) const override;
+    // x̂0 = (x' − σ' ε(x', τ', c(t))) / √ᾱ' from the conditional prediction, at the (re-noised) point and timestep the score used.
+    Points scoreAndDenoised(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control, Points& denoised) const override;
 
 private:
+    Points evaluate(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control, Points* denoised) const;
+
     std::shared_ptr<const DiffusionModel> model_;
     ScoreOptions o_;
     PathConditioning c_;

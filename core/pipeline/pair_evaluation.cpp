@@ -54,7 +54,7 @@ nlohmann::json evaluatePair(std::shared_ptr<const DiffusionModel> model, const I
     exportImagePath(path, e);
     nlohmann::json result{{"pair", pair.index}, {"name", pair.name}, {"a", pair.a.string()}, {"b", pair.b.string()}, {"model", path.model},
                           {"noise_level", path.noiseLevel}, {"alpha", path.alpha}, {"solver", path.solver}, {"seed", path.seed},
-                          {"frames", path.t.size()}, {"unet_evaluations", path.unetEvaluations}, {"iterations", path.iterations}};
+                          {"frames", path.t.size()}, {"unet_evaluations", path.evaluations.total()}, {"iterations", path.iterations}};
     for (const auto& [name, frames, numbers] : {std::tuple{"geodesic", &path.frames, &path.path}, {"baseline", &path.baselineFrames, &path.baseline}}) {
         const SequenceMeasures m = measureSequence(framesOf(*frames), path.keyframes, model, options, control, {}, false);
         writeFileAtomically(folder / (std::string(name) + "_metrics.json"), sequenceMeasuresJson(m).dump(2) + "\n");

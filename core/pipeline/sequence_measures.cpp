@@ -27,7 +27,7 @@ InvertedFramePath invertedFramePath(const std::shared_ptr<const DiffusionModel>&
     p.latents = k.points;
     p.radius = k.radius;
     p.timestep = k.timestep;
-    p.evaluations = scratch.unetEvaluations;
+    p.evaluations = scratch.evaluations.total();
     const ModelPathScore score = pipeline::pairScore(model, k, 0, o);  // frames 0 and 1 share the one condition
     if (progress) progress({RunStage::Measure, 0, 1, 0, 1, nullptr, nullptr});
     const Points s = score.score(k.points, frameTimes(static_cast<int>(k.points.rows())), PathScore::kDeterministic, control);

@@ -118,7 +118,7 @@ VideoAnalysis analyseVideo(std::shared_ptr<const DiffusionModel> model, const at
     if (options.decode) {
         std::vector<pipeline::FrameSource> sources;
         for (double ti : t) sources.push_back({0, ti});
-        a.optimisedFrames = pipeline::decodeFrames(model, k, optimised.frames, sources, po.ddimSteps, control, progress, a.unetEvaluations);
+        a.optimisedFrames = pipeline::decodeFrames(model, k, optimised.frames, sources, po, control, progress, a.unetEvaluations);
     }
     a.seconds = pipeline::secondsSince(start);
     return a;

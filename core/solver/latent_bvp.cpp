@@ -148,7 +148,9 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
         control.throwIfCancelled();
         const std::vector<double> ts = levelKnots(level, o.onlyNewPoints);
         const Points x = r.path.positions(ts), v = r.path.velocities(ts), acc = r.path.accelerations(ts);
-        const Points s = score.score(x, ts, static_cast<int64_t>(i), control);
+        Points denoised;
+        const Points s = onSnapshot ? score.scoreAndDenoised(x, ts, static_cast<int64_t>(i), control, denoised)
+                                    : score.score(x, ts, static_cast<int64_t>(i), control);
         if (!s.allFinite()) throw InputError("the model's score is not finite at iteration " + std::to_string(i + 1));
         const long long evals = static_cast<long long>(ts.size()) * score.evaluationsPerPoint(i);
         r.evaluations += evals;
@@ -185,7 +187,7 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
                 r.path = st.before;
                 applyImplicit(snap);
                 // Eight halvings in a row (η down 256-fold): this level has converged as far as its score allows.
-                if (++st.rejectedInARow >= 8) nextLevel = true;
+                if (++st.rejectedInARow >= o.halvingsToNextLevel) nextLevel = true;
             } else {
                 if (st.pending) st.eta *= 1.3;
                 st.rejectedInARow = 0;
@@ -205,7 +207,7 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
         if (level != levelBefore) {  // new points: the implicit step starts afresh
             st.pending = false;
             st.logLength = INFINITY;
-            st.eta = o.implicitStep;
+            if (!o.carryStep) st.eta = o.implicitStep;
             st.rejectedInARow = 0;
         }
         r.iterations = i;
@@ -216,6 +218,9 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
             snap.t = r.path.knots();
             const Points cp = r.path.controlPoints();
             snap.controlPoints = &cp;
+            snap.evaluated = &x;
+            snap.scores = &s;
+            snap.denoised = &denoised;
             onSnapshot(snap);
         }
     }

@@ -48,6 +48,10 @@ struct LatentBvpOptions {
     bool onlyNewPoints = false;
     double residualTolerance = 0; // > 0: also switch level when the mean residual ratio falls below it
     double implicitStep = 0.1;    // implicit: the first η
+    // implicit: a level ends after this many rejected steps in a row (each costs the level's points),
+    // and a new level starts from the last level's η; docs/image-geodesics.md measures both.
+    int halvingsToNextLevel = 3;
+    bool carryStep = true;
 };
 
 struct LatentBvpSnapshot {
@@ -56,6 +60,11 @@ struct LatentBvpSnapshot {
     std::vector<double> t;        // every control point's t (knots, 0 and 1 included)
     const Points* controlPoints = nullptr;
     std::vector<double> evaluatedT;      // the points moved (or measured) in this iteration
+    // Where the scores were taken (the points at evaluatedT before this iteration's step), the scores,
+    // and the estimator's denoised guesses there (empty when it has none): a preview at no cost.
+    const Points* evaluated = nullptr;
+    const Points* scores = nullptr;
+    const Points* denoised = nullptr;
     std::vector<double> residual;        // their residual ratios
     double meanTerm1 = 0, meanTerm2 = 0;
     double learningRate = 0;

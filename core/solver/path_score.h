@@ -23,6 +23,13 @@ public:
     virtual Points score(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control) const = 0;
     // Network evaluations per point of one score() call with this draw.
     virtual int evaluationsPerPoint(int64_t draw) const = 0;
+    // The scores, and in `denoised` the estimator's one-step denoised guess x̂0 of each point from the
+    // same evaluations (rows in the space of x; left empty by an estimator that has none): what a
+    // preview draws the path from without evaluating the network again.
+    virtual Points scoreAndDenoised(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control, Points& denoised) const {
+        denoised = Points();
+        return score(x, t, draw, control);
+    }
 };
 
 // An exact field as a PathScore (t and draw are ignored): the yardstick for tests.
