@@ -71,6 +71,8 @@ private Q_SLOTS:
         QTest::newRow("sd unknown prediction") << QStringList{"sd", "info", "--model", "/tmp", "--prediction", "noise"} << "--prediction";
         QTest::newRow("sd not a model") << QStringList{"sd", "info", "--model", "/tmp"} << "not a model: neither the shipped layout (unet.json)";
         QTest::newRow("invert missing image") << QStringList{"invert", "/nonexistent.png", "--out", "/tmp/z.safetensors"} << "/nonexistent.png";
+        QTest::newRow("interpolate no decode steps") << QStringList{"interpolate", "a.png", "b.png", "--out", "/tmp/z", "--decode-steps", "0"} << "--decode-steps";
+        QTest::newRow("interpolate unknown sampling") << QStringList{"interpolate", "a.png", "b.png", "--out", "/tmp/z", "--sampling", "euler"} << "--sampling";
         QTest::newRow("invert bad level") << QStringList{"invert", "x.png", "--noise-level", "1.5", "--out", "/tmp/z.safetensors"} << "--noise-level";
         QTest::newRow("spacetime without data") << QStringList{"spacetime", "pfode", "--x-T", "1"} << "--preset";
         QTest::newRow("tps unknown constraint") << QStringList{"tps", "--preset", "mueller-brown", "--constraint", "tight"} << "low-variance";

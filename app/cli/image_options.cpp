@@ -31,10 +31,12 @@ void addSolveOptions(CLI::App* c, ImageOptions& o, bool framesArePairs) {
                   "how frames come down from the path's timestep: dpm-solver (DPM-Solver++, few steps), published (DDIM on the grid, as the "
                   "paper), or auto (published with --solver published, else dpm-solver; the default)")
         ->check(CLI::IsMember({"auto", "published", "dpm-solver"}));
-    c->add_option("--decode-steps", o.decodeSteps, "dpm-solver sampling: DPM-Solver++ steps from each frame down to its image (default 6)");
+    c->add_option("--decode-steps", o.decodeSteps, "dpm-solver sampling: DPM-Solver++ steps from each frame down to its image (default 6)")
+        ->check(CLI::Range(1, 1000));
     c->add_option("--inversion-steps", o.inversionSteps,
                   "dpm-solver sampling: invert the images with DPM-Solver++ in N steps instead of the published DDIM (nearer the flow's exact "
-                  "inverse: other endpoints, another geodesic)");
+                  "inverse: other endpoints, another geodesic)")
+        ->check(CLI::Range(1, 1000));
     c->add_option("--seed", o.seed, "seed of the score's jitter (the same seed gives the same frames)");
     c->add_option("--prompt", o.prompts, "text-conditioned models: one prompt for all images, or one per image")->expected(1, -1)->take_all();
     c->add_option("--negative", o.negative, "negative prompt (default: the published one)")->each([&o](const std::string&) { o.negativeGiven = true; });

@@ -254,6 +254,7 @@ void ImageMode::drawPending() {
     else if (f > 0.05) text += QString(", about %1 s left").arg(elapsed * (1 - f) / f, 0, 'f', 0);
     progress_->setValue(static_cast<int>(1000 * f));
     progress_->setFormat(text);
+    if (s->previewPair >= 0) Q_EMIT previewDrawn(s->previewPair, s->level);
 }
 
 void ImageMode::onFinished(const QVariant& result, const QString& error, bool cancelled) {

@@ -63,6 +63,7 @@ Q_SIGNALS:
     void runFinished(bool completed);  // a result is shown (true), or the run was cancelled or failed
     void imagesAdded(int added, QStringList failures);
     void exportFinished(bool ok, QString message);
+    void previewDrawn(int pair, int level);  // a snapshot with a path preview is on screen
 
 protected:
     void showEvent(QShowEvent* e) override;

@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
     QCommandLineOption run("run", "With --images: interpolate them once the model is loaded; with --video: analyse it.");
     QCommandLineOption exportDir("export", "With --run: export the finished path or analysis (frames, strip, GIF or plot, JSON) into this folder.", "folder");
     QCommandLineOption geometry("geometry", "With --images: density (default), spacetime or both.", "geometry", "density");
-    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, video, run, exportDir, geometry});
+    QCommandLineOption previewShots("preview-screenshots", "With --images --run: save the window as PREFIX-NN.png each time a preview is drawn (at most 40).", "prefix");
+    args.addOptions({preset, field, metric, constraint, shot, model, device, dtype, prompt, sample, images, video, run, exportDir, geometry, previewShots});
     args.addPositionalArgument("images", "Keyframe images, with --images.", "[IMAGE ...]");
     args.process(app);
 
@@ -185,6 +186,13 @@ int main(int argc, char** argv) {
             QObject::connect(mode, &ImageMode::imagesAdded, &w, start);
             QObject::connect(w.modelService(), &ModelService::loadFailed, &w, [scriptDone] { *scriptDone = true; });
             QTimer::singleShot(0, &w, start);
+            if (args.isSet(previewShots)) {
+                auto count = std::make_shared<int>(0);
+                QObject::connect(mode, &ImageMode::previewDrawn, &w, [&w, count, prefix = args.value(previewShots)](int, int) {
+                    if (*count >= 40) return;
+                    w.grab().save(QString("%1-%2.png").arg(prefix).arg((*count)++, 2, 10, QChar('0')));
+                });
+            }
             const QString folder = args.value(exportDir);
             QObject::connect(mode, &ImageMode::runFinished, &w, [mode, folder, scriptDone](bool completed) {
                 if (!completed || folder.isEmpty()) return void(*scriptDone = true);
