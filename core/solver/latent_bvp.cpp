@@ -186,7 +186,7 @@ LatentBvpResult solveLatentBvp(const PathScore& score, const Eigen::VectorXd& a,
                 st.eta *= 0.5;  // the last step lengthened the path: undo it, retry at half the size
                 r.path = st.before;
                 applyImplicit(snap);
-                // Eight halvings in a row (η down 256-fold): this level has converged as far as its score allows.
+                // Halvings in a row (3 by default: η down 8-fold): this level has converged as far as its score allows.
                 if (++st.rejectedInARow >= o.halvingsToNextLevel) nextLevel = true;
             } else {
                 if (st.pending) st.eta *= 1.3;
