@@ -75,6 +75,22 @@ at::Tensor exactFlow(const MixtureEpsilon& m, const at::Tensor& x, int from, int
     return y * std::sqrt(m.schedule.alphaBar(to));
 }
 
+// Two components in 2×3×3 with random means (seeded), weights w and 1 − w, variance 0.05.
+MixtureEpsilon twoComponents(uint64_t seed, double w) {
+    at::manual_seed(seed);
+    MixtureEpsilon m;
+    m.means = at::randn({2, 2, 3, 3}, at::kDouble);
+    m.logWeights = {std::log(w), std::log(1 - w)};
+    m.variance = 0.05;
+    return m;
+}
+
+// 64 draws of component k's marginal at timestep t.
+at::Tensor pointsAt(const MixtureEpsilon& m, int64_t k, int t) {
+    const double ab = m.schedule.alphaBar(t);
+    return std::sqrt(ab) * m.means[k].unsqueeze(0) + std::sqrt(ab * m.variance + 1 - ab) * at::randn({64, 2, 3, 3}, at::kDouble);
+}
+
 struct NanModel : EpsilonModel {
     at::Tensor epsilon(const at::Tensor& x, int64_t) const override { return at::full_like(x, NAN); }
 };
@@ -177,14 +193,9 @@ private Q_SLOTS:
         // samplers integrate the same ODE: with every integer timestep as a step they must agree with
         // it, and each other, to the schedule's discretisation; at equal evaluations the second-order
         // DPM-Solver++(2M) must be the more accurate.
-        at::manual_seed(3);
-        MixtureEpsilon m;
-        m.means = at::randn({2, 2, 3, 3}, at::kDouble);
-        m.logWeights = {std::log(0.3), std::log(0.7)};
-        m.variance = 0.05;
+        const MixtureEpsilon m = twoComponents(3, 0.3);
         const int tStar = 581;
-        const double ab = m.schedule.alphaBar(tStar);
-        const at::Tensor zT = std::sqrt(ab) * m.means[1].unsqueeze(0) + std::sqrt(ab * m.variance + 1 - ab) * at::randn({64, 2, 3, 3}, at::kDouble);
+        const at::Tensor zT = pointsAt(m, 1, tStar);
         const at::Tensor exact = exactFlow(m, zT, tStar);
         auto error = [&](const at::Tensor& x) { return ((x - exact).norm() / exact.norm()).item<double>(); };
         Counting counting(m);
@@ -214,14 +225,9 @@ private Q_SLOTS:
         // back to zT. DPM-Solver++'s inversion takes the same steps as its sampler, evaluated where it
         // stands; DDIM's (the reference's) queries the network at the target step. At a third of DDIM's
         // evaluations the second-order inversion must be the more accurate, and it must converge.
-        at::manual_seed(4);
-        MixtureEpsilon m;
-        m.means = at::randn({2, 2, 3, 3}, at::kDouble);
-        m.logWeights = {std::log(0.4), std::log(0.6)};
-        m.variance = 0.05;
+        const MixtureEpsilon m = twoComponents(4, 0.4);
         const int tStar = 581;
-        const double ab = m.schedule.alphaBar(tStar);
-        const at::Tensor zT = std::sqrt(ab) * m.means[0].unsqueeze(0) + std::sqrt(ab * m.variance + 1 - ab) * at::randn({64, 2, 3, 3}, at::kDouble);
+        const at::Tensor zT = pointsAt(m, 0, tStar);
         const at::Tensor z0 = exactFlow(m, zT, tStar);
         QVERIFY(((exactFlow(m, z0, 0, tStar) - zT).norm() / zT.norm()).item<double>() < 1e-6);  // the oracle runs both ways
         auto error = [&](const at::Tensor& x) { return ((x - zT).norm() / zT.norm()).item<double>(); };
