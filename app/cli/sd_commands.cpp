@@ -163,6 +163,8 @@ int bench(const BenchOptions& o) {
                 o.bench.size, o.bench.batch, r.device.c_str(), r.dtype.c_str(), r.threads, r.cpu.c_str());
     printTiming("UNet", r.unet, o.bench.batch);
     if (o.bench.decoder) printTiming("VAE decoder", r.decoder, o.bench.batch);
+    if (r.unetRelativeError >= 0)
+        std::printf("UNet ε in %s against float32 on the same weights and input: %.2f %% relative\n", r.dtype.c_str(), 100 * r.unetRelativeError);
     if (!o.json.empty()) {
         geo::writeFileAtomically(o.json, geo::sdBenchJson(r));
         std::printf("wrote %s\n", o.json.c_str());
@@ -206,6 +208,7 @@ void addSdCommands(CLI::App& app, std::function<int()>& run) {
     bc->add_option("--device", b->bench.device, "auto, cpu, cuda, cuda:N")->capture_default_str();
     bc->add_option("--runs", b->bench.runs, "timed calls per network, after one warm-up")->capture_default_str();
     bc->add_flag("!--no-decoder", b->bench.decoder, "time the UNet alone");
+    bc->add_flag("--accuracy", b->bench.accuracy, "also the UNet's ε against float32 on the same weights and input (relative error; JSON unet_relative_error)");
     bc->add_option("--json", b->json, "also write the figures as JSON to this file");
     bc->callback([&run, b] { run = [b] { return bench(*b); }; });
 }

@@ -85,6 +85,19 @@ SdBenchResult benchStableDiffusion(const SdBenchOptions& o, const std::function<
         if (device.is_cuda()) torch::cuda::synchronize();
     };
     r.unet = timeCalls(o.runs, "UNet", [&] { unet->forward(x, steps, context); sync(); }, progress);
+    if (o.accuracy) {
+        // The same weights (the same seed before the same construction) in float32, on the same input.
+        const at::Tensor eps = unet->forward(x, steps, context).to(torch::kCPU, torch::kDouble);
+        unet = nullptr;
+        torch::manual_seed(0);
+        sd::Unet reference(sd2 ? sd2UnetConfig() : sd15UnetConfig());
+        reference->eval();
+        reference->to(device, torch::kFloat);
+        sd::prepareForInference(*reference);
+        const at::Tensor want = reference->forward(x.to(torch::kFloat), steps, context.to(torch::kFloat)).to(torch::kCPU, torch::kDouble);
+        r.unetRelativeError = ((eps - want).norm() / want.norm()).item<double>();
+        if (progress) progress("UNet against float32: " + std::to_string(100 * r.unetRelativeError) + " % relative");
+    }
     if (o.decoder) {
         unet = nullptr;  // the decoder's activations at 512² need the memory
         sd::Vae vae(SdVaeConfig{});
@@ -108,6 +121,7 @@ std::string sdBenchJson(const SdBenchResult& r) {
     j["threads"] = r.threads;
     j["blas"] = r.blas;
     j["machine"] = r.cpu;
+    if (r.unetRelativeError >= 0) j["unet_relative_error"] = r.unetRelativeError;
     if (r.options.decoder) {
         j["decoder_seconds"] = r.decoder.medianSeconds;
         j["decoder"] = timingJson(r.decoder);

@@ -15,6 +15,7 @@ struct SdBenchOptions {
     std::string dtype = "auto", device = "auto";
     int runs = 3;                 // timed calls per network, after one untimed warm-up
     bool decoder = true;          // also time the VAE decoder
+    bool accuracy = false;        // also the UNet's ε against float32 on the same weights and input
 };
 
 struct NetworkTiming {
@@ -29,6 +30,7 @@ struct SdBenchResult {
     std::string dtype, device, blas, cpu;
     int threads = 1;
     NetworkTiming unet, decoder;
+    double unetRelativeError = -1;  // with accuracy: |ε − ε_float32| / |ε_float32| (−1: not measured)
 };
 
 // `progress(line)` after each call. InputError for an unknown config, a size that is not a multiple of
