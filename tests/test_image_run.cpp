@@ -135,6 +135,36 @@ private Q_SLOTS:
         QCOMPARE(last.secondsLeft, static_cast<double>(plan.measure) * last.secondsPerEvaluation);
     }
 
+    // The same for a shot past both ends: the shots' RK4 evaluations are planned exactly, and the time
+    // left while shooting counts what the shots still have to do.
+    void thePlannedShotsAreTheRunsOwn() {
+        const at::Tensor images = scenes({1000000010, 1000000011});
+        ImageRunOptions o = quick(Geometry::Density);
+        o.density.solver.method = LatentBvpMethod::Published;
+        o.density.solver.earlySwitch = false;
+        o.extrapolate = true;
+        o.extrapolation.past = ExtrapolationSide::Both;
+        o.extrapolation.frames = 2;
+        o.extrapolation.stepsPerFrame = 2;
+        Watched w;
+        const ImageRunResult r = runImages(shipped(), images, o, {}, w.callback());
+        const EvaluationsByStage &plan = w.snapshots.back().plannedEvaluations, &spent = r.density->evaluations;
+        QCOMPARE(plan.solve, spent.solve);
+        QCOMPARE(plan.solve, 30 * 1 + 30 * 3 + 2 * 2 * 2 * 4LL);  // the solve's budget, then 2 shots of 2 × 2 RK4 steps
+        QCOMPARE(plan.decode, spent.decode);
+        QCOMPARE(plan.measure, spent.measure);
+        double leftAtFirstShot = NAN, leftAtLastShot = NAN;
+        for (const ImageRunSnapshot& s : w.snapshots) {
+            if (s.stage != RunStage::Shoot) continue;
+            if (std::isnan(leftAtFirstShot)) leftAtFirstShot = s.secondsLeft / s.secondsPerEvaluation;
+            leftAtLastShot = s.secondsLeft / s.secondsPerEvaluation;
+        }
+        // In evaluations: after the first shot's first step (4 of its 16) 28 of the shots' 32 remain,
+        // with decoding and measuring; after the last shot's last step only those two.
+        QCOMPARE(std::llround(leftAtFirstShot), 28 + plan.decode + plan.measure);
+        QCOMPARE(std::llround(leftAtLastShot), plan.decode + plan.measure);
+    }
+
     // A front end that shows nothing (the CLI) asks for no previews and no map: none comes, and the
     // frames do not change.
     void noPreviewsWhenNoneAreWanted() {

@@ -30,8 +30,8 @@ double densityFraction(const PipelineProgress& p) {
 }
 
 // Turns the density pipeline's progress into snapshots: records each pair's control points, decides
-// when a preview is due (a new pair, a new level, or a second since the last while previews have
-// taken under a quarter of the run) and coalesces the rest to the snapshot interval.
+// when a preview is due (a new pair, a new level, or cadence.seconds since the last while previews
+// have taken under a quarter of the run) and coalesces the rest to the snapshot interval.
 class DensityWatcher {
 public:
     DensityWatcher(const DiffusionModel& model, int keyframes, const ImageRunOptions& o, RunShare share, Clock::time_point start,

@@ -6,6 +6,7 @@
 
 #include "diffusion/diffusion_model.h"
 #include "pipeline/image_pipeline_steps.h"
+#include "pipeline/model_path_score.h"
 #include "pipeline/textual_inversion.h"
 
 namespace geo {
@@ -18,7 +19,7 @@ int previewPointsFor(const DiffusionModel& model, const ImageRunOptions& o) {
 RunPlan planDensityRun(const DiffusionModel& model, int keyframes, const ImageRunOptions& o) {
     const ImagePipelineOptions& d = o.density;
     const LatentBvpOptions& s = d.solver;
-    const long long e = model.textConditioned() ? 2 : 1;  // ModelPathScore: conditional and negative rows
+    const long long e = ModelPathScore::evaluationsPerPointOf(model);
     const int timestep = model.schedule().timestepForNoiseLevel(d.noiseLevel, d.ddimSteps);
     RunPlan p;
     p.pairs = o.extrapolate ? 1 : keyframes - 1;
@@ -34,9 +35,10 @@ RunPlan planDensityRun(const DiffusionModel& model, int keyframes, const ImageRu
     const bool solves = !(o.extrapolate && o.extrapolation.fromDirection);
     long long frames = 0;
     if (o.extrapolate) {
-        const int sides = o.extrapolation.past == ExtrapolationSide::Both ? 2 : 1;
-        frames = (solves ? d.framesPerPair : 1) + static_cast<long long>(sides) * o.extrapolation.frames;
-        p.evaluations.solve = static_cast<long long>(sides) * o.extrapolation.frames * o.extrapolation.stepsPerFrame * 4 * e;  // RK4
+        p.sides = o.extrapolation.past == ExtrapolationSide::Both ? 2 : 1;
+        frames = (solves ? d.framesPerPair : 1) + static_cast<long long>(p.sides) * o.extrapolation.frames;
+        p.shootPerSide = static_cast<long long>(o.extrapolation.frames) * o.extrapolation.stepsPerFrame * 4 * e;  // RK4
+        p.evaluations.solve = p.sides * p.shootPerSide;
     } else {
         frames = static_cast<long long>(p.pairs) * (d.framesPerPair - 1) + 1;
     }
@@ -66,9 +68,16 @@ void RunEstimator::observe(const PipelineProgress& p, std::chrono::steady_clock:
             solvingPair_ = p.pair;
         }
         break;
+    case RunStage::Shoot:
+        solvingPair_ = plan_.pairs;  // the shots come after the solve
+        if (p.done < lastShotStep_) ++shotsEnded_;  // each shot counts its steps anew
+        lastShotStep_ = p.done;
+        shot_ = std::llround(plan_.shootPerSide * (shotsEnded_ + part));
+        break;
     case RunStage::Decode:
         inversion_ = plan_.evaluations.inversion;
-        solvingPair_ = plan_.pairs;  // every solve has ended
+        solvingPair_ = plan_.pairs;  // every solve and shot has ended
+        shot_ = plan_.sides * plan_.shootPerSide;
         decode_ = std::max(decode_, static_cast<long long>(std::llround(plan_.evaluations.decode * part)));
         break;
     case RunStage::Measure:
@@ -90,7 +99,7 @@ void RunEstimator::observe(const PipelineProgress& p, std::chrono::steady_clock:
 long long RunEstimator::done() const {
     long long solved = 0;
     for (long long v : solveDone_) solved += v;
-    return inversion_ + solved + decode_ + measure_;
+    return inversion_ + solved + shot_ + decode_ + measure_;
 }
 
 double RunEstimator::secondsPerEvaluation() const {
@@ -102,11 +111,11 @@ double RunEstimator::secondsPerEvaluation() const {
 double RunEstimator::secondsLeft() const {
     const double rate = secondsPerEvaluation();
     if (!std::isfinite(rate)) return NAN;
-    // The solve: a finished pair leaves nothing, the one being solved and those after it their budget.
-    long long solveLeft = 0;
+    // The solve: a finished pair leaves nothing, the one being solved and those after it their budget;
+    // then the shots past the ends.
+    long long solveLeft = std::max(0LL, plan_.sides * plan_.shootPerSide - shot_);
     for (int q = std::max(0, solvingPair_); q < plan_.pairs; ++q)
         solveLeft += std::max(0LL, plan_.solvePerPair - solveDone_[static_cast<size_t>(q)]);
-    if (plan_.solvePerPair == 0 && solvingPair_ < plan_.pairs) solveLeft = plan_.evaluations.solve;  // a shot past an end
     const EvaluationsByStage& e = plan_.evaluations;
     const long long left = std::max(0LL, e.inversion - inversion_) + solveLeft + std::max(0LL, e.decode - decode_) + std::max(0LL, e.measure - measure_);
     return static_cast<double>(left) * rate;

@@ -19,9 +19,11 @@ class DiffusionModel;
 int previewPointsFor(const DiffusionModel& model, const ImageRunOptions& o);
 
 struct RunPlan {
-    EvaluationsByStage evaluations;  // solve: the iteration budget of every pair
+    EvaluationsByStage evaluations;  // solve: the iteration budget of every pair, and the shots past the ends
     long long solvePerPair = 0;
     int pairs = 1;
+    long long shootPerSide = 0;      // extrapolation: the RK4 evaluations of one shot
+    int sides = 0;                   // shots past an end (0: an interpolation)
 };
 RunPlan planDensityRun(const DiffusionModel& model, int keyframes, const ImageRunOptions& o);
 
@@ -32,15 +34,17 @@ public:
     explicit RunEstimator(RunPlan plan) : plan_(std::move(plan)), solveDone_(static_cast<size_t>(plan_.pairs), 0) {}
     void observe(const PipelineProgress& p, std::chrono::steady_clock::time_point now);
     const RunPlan& plan() const { return plan_; }
-    long long done() const;
     double secondsPerEvaluation() const;  // NaN before the first timed evaluation
     double secondsLeft() const;           // NaN while the rate is unknown
 
 private:
+    long long done() const;
+
     RunPlan plan_;
     std::vector<long long> solveDone_;
-    int solvingPair_ = -1;
-    long long inversion_ = 0, decode_ = 0, measure_ = 0;
+    int solvingPair_ = -1;  // plan_.pairs once every solve has ended
+    long long inversion_ = 0, shot_ = 0, decode_ = 0, measure_ = 0;
+    int shotsEnded_ = 0, lastShotStep_ = 0;
     bool started_ = false;
     std::chrono::steady_clock::time_point first_, last_;
     long long doneAtFirst_ = 0;

@@ -56,11 +56,11 @@ void moveInto(const fs::path& from, const fs::path& to) {
     }());
 }
 
-}  // namespace
-
 nlohmann::json evaluationsByStageJson(const EvaluationsByStage& e) {
     return {{"inversion", e.inversion}, {"solve", e.solve}, {"decode", e.decode}, {"measure", e.measure}, {"preview", e.preview}};
 }
+
+}  // namespace
 
 nlohmann::json imagePathJson(const ImagePath& p) {
     nlohmann::json frames = nlohmann::json::array();

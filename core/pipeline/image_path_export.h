@@ -23,8 +23,6 @@ struct ImagePathExport {
 
 std::string frameFileName(int index);  // "frame_000.png"
 nlohmann::json imagePathJson(const ImagePath& path);
-// Evaluations per stage as the JSON has them (unet_evaluations_by_stage).
-nlohmann::json evaluationsByStageJson(const EvaluationsByStage& e);
 // Checks that every target can be written before any work is done; InputError naming the one that cannot.
 void checkExportTargets(const ImagePathExport& e);
 // One output file: its folder exists and is writable and it is not a folder; InputError naming it. A

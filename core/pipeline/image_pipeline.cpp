@@ -38,14 +38,13 @@ constexpr NameTable<ExtrapolationSide> kSides = {{ExtrapolationSide::Last, "last
 }  // namespace
 
 ExtrapolationSide parseExtrapolationSide(const std::string& name) { return parseNamed("side to extrapolate past", name, kSides); }
+std::string extrapolationSideName(ExtrapolationSide side) { return nameOf(side, kSides); }
 
 namespace {
 constexpr NameTable<Sampling> kSamplings = {{Sampling::Auto, "auto"}, {Sampling::Published, "published"}, {Sampling::DpmSolver, "dpm-solver"}};
 }  // namespace
 
 Sampling parseSampling(const std::string& name) { return parseNamed("sampling", name, kSamplings); }
-std::string samplingName(Sampling s) { return nameOf(s, kSamplings); }
-std::string extrapolationSideName(ExtrapolationSide side) { return nameOf(side, kSides); }
 
 namespace {
 

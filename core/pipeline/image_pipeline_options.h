@@ -28,7 +28,6 @@ extern const char* const kPublishedNegativePrompt;
 // otherwise: it sets the endpoints every geodesic joins.
 enum class Sampling { Auto, Published, DpmSolver };
 Sampling parseSampling(const std::string& name);  // "auto", "published", "dpm-solver"
-std::string samplingName(Sampling s);
 
 struct ImagePipelineOptions {
     double noiseLevel = 0.6;     // τ* = the DDIM grid's timestep for it (0.6 → 581)

@@ -41,7 +41,9 @@ int ModelPathScore::dim() const {
     return static_cast<int>(s[0] * s[1] * s[2]);
 }
 
-int ModelPathScore::evaluationsPerPoint(int64_t) const { return c_.defined() ? 2 : 1; }
+int ModelPathScore::evaluationsPerPointOf(const DiffusionModel& model) { return model.textConditioned() ? 2 : 1; }
+
+int ModelPathScore::evaluationsPerPoint(int64_t) const { return evaluationsPerPointOf(*model_); }
 
 Points ModelPathScore::score(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control) const {
     return evaluate(x, t, draw, control, nullptr);

@@ -38,6 +38,8 @@ public:
     int dim() const override;
     Points score(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control) const override;
     int evaluationsPerPoint(int64_t draw) const override;
+    // The same before any score exists: a text model's conditional and negative rows, else one.
+    static int evaluationsPerPointOf(const DiffusionModel& model);
     // x̂0 = (x' − σ' ε(x', τ', c(t))) / √ᾱ' from the conditional prediction, at the (re-noised) point and timestep the score used.
     Points scoreAndDenoised(const Points& x, const std::vector<double>& t, int64_t draw, const SolveControl& control, Points& denoised) const override;
 
